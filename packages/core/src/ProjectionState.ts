@@ -1,0 +1,53 @@
+import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import { SetMultimap } from './SetMultimap.js';
+
+/**
+ * The fold's state. Everything beyond the two object maps is an index that lets one change
+ * find exactly what it affects: never a scan of the mesh.
+ * Keys: objects by `ns/name`; label indexes by `ns/key=value`; shards by `ns/host`.
+ */
+export interface ProjectionState {
+  readonly serviceEntries: Map<string, ServiceEntryRecord>;
+  readonly workloadEntries: Map<string, WorkloadEntryRecord>;
+  /** ns → WorkloadEntries, for empty selectors. */
+  readonly workloadsByNamespace: SetMultimap;
+  /** `ns/key=value` → WorkloadEntries carrying that label, to select for a ServiceEntry. */
+  readonly workloadsByLabel: SetMultimap;
+  /** `ns/key=value` → ServiceEntries whose selector has that label, to find candidates for a WorkloadEntry. */
+  readonly selectorsByLabel: SetMultimap;
+  /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
+  readonly emptySelectors: SetMultimap;
+  /** ServiceEntry → selected WorkloadEntries. */
+  readonly selected: SetMultimap;
+  /** WorkloadEntry → ServiceEntries selecting it: the reverse index a relabel or delete reads (istio#25678). */
+  readonly selectedBy: SetMultimap;
+  /** `ns/host` → ServiceEntries contributing endpoints to that EDS shard. */
+  readonly shards: SetMultimap;
+}
+
+export function createState(): ProjectionState {
+  return {
+    serviceEntries: new Map(),
+    workloadEntries: new Map(),
+    workloadsByNamespace: new SetMultimap(),
+    workloadsByLabel: new SetMultimap(),
+    selectorsByLabel: new SetMultimap(),
+    emptySelectors: new SetMultimap(),
+    selected: new SetMultimap(),
+    selectedBy: new SetMultimap(),
+    shards: new SetMultimap(),
+  };
+}
+
+export function labelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}/${key}=${value}`;
+}
+
+export function shardKey(namespace: string, host: string): string {
+  return `${namespace}/${host}`;
+}
+
+export function splitShardKey(key: string): { namespace: string; host: string } {
+  const slash = key.indexOf('/');
+  return { namespace: key.slice(0, slash), host: key.slice(slash + 1) };
+}

@@ -1,0 +1,43 @@
+import type { AssociationRecord } from './Delta.js';
+import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
+import { splitShardKey, type ProjectionState } from './ProjectionState.js';
+import { recordKey, type ObjectRecord } from './records.js';
+import { shardEndpoints } from './shardEndpoints.js';
+
+/** The canonical, sorted form of a state: what hashes, snapshots and `-o json` are made of. */
+export interface ProjectionView {
+  readonly objects: readonly ObjectRecord[];
+  readonly associations: readonly AssociationRecord[];
+  readonly endpoints: readonly EndpointRecord[];
+}
+
+export function viewOf(state: ProjectionState): ProjectionView {
+  return { objects: objectsOf(state), associations: associationsOf(state), endpoints: endpointsOf(state) };
+}
+
+export function objectsOf(state: ProjectionState): ObjectRecord[] {
+  const all: ObjectRecord[] = [...state.serviceEntries.values(), ...state.workloadEntries.values()];
+  return all.map((r) => [recordKey(r), r] as const).sort((a, b) => cmp(a[0], b[0])).map(([, r]) => r);
+}
+
+export function associationsOf(state: ProjectionState): AssociationRecord[] {
+  const out: AssociationRecord[] = [];
+  for (const serviceEntry of [...state.selected.keys()].sort()) {
+    for (const workloadEntry of state.selected.get(serviceEntry).sort()) out.push({ serviceEntry, workloadEntry });
+  }
+  return out;
+}
+
+/** All endpoints, or those of one host, in the documented order. */
+export function endpointsOf(state: ProjectionState, filter: { host?: string } = {}): EndpointRecord[] {
+  const out: EndpointRecord[] = [];
+  for (const key of state.shards.keys()) {
+    if (filter.host !== undefined && splitShardKey(key).host !== filter.host) continue;
+    out.push(...shardEndpoints(state, key));
+  }
+  return out.sort(compareEndpoints);
+}
+
+export function compareAssociations(a: AssociationRecord, b: AssociationRecord): number {
+  return cmp(a.serviceEntry, b.serviceEntry) || cmp(a.workloadEntry, b.workloadEntry);
+}

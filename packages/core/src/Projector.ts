@@ -1,0 +1,82 @@
+import { applyChange, type Change } from './applyChange.js';
+import type { Delta } from './Delta.js';
+import type { WatchEvent } from './objects.js';
+import { pairEvent, type PairResult } from './pairEvent.js';
+import { createState, type ProjectionState } from './ProjectionState.js';
+import { objectsOf, viewOf, type ProjectionView } from './ProjectionView.js';
+import { recordKey, type ObjectRecord } from './records.js';
+import { stateHash } from './stateHash.js';
+
+/** Bumped whenever the fold's semantics change: snapshots of another version are not trusted. */
+export const PROJECTOR_VERSION = 'meshfold-projector/1';
+
+export interface ApplyResult {
+  readonly seq: number;
+  readonly change?: Change;
+  readonly deltas: readonly Delta[];
+  readonly notice?: PairResult['notice'];
+}
+
+/** Plain data: the live objects at `seq`. The state is a pure function of them. */
+export interface ProjectorSnapshot {
+  readonly seq: number;
+  readonly objects: readonly ObjectRecord[];
+}
+
+/**
+ * Pairing and projection in one object, for replay and embedding. Pairing reads the state's own
+ * object maps, so the last version of each object is kept once, not twice.
+ */
+export class Projector {
+  readonly state: ProjectionState;
+  #seq: number;
+
+  constructor(state: ProjectionState = createState(), seq = 0) {
+    this.state = state;
+    this.#seq = seq;
+  }
+
+  /** The seq of the last event applied (0 = empty). */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Applies one event. `seq` defaults to the next one. An invalid event throws a coded error and
+   * leaves the state as it was; its seq is still consumed, since the log has it.
+   */
+  apply(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
+    this.#seq = seq;
+    const paired = pairEvent((key) => this.lookup(key), event, seq);
+    const deltas = paired.change ? applyChange(this.state, paired.change) : [];
+    return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
+  }
+
+  lookup(key: string): ObjectRecord | undefined {
+    const slash = key.indexOf('/');
+    const kind = key.slice(0, slash);
+    const rest = key.slice(slash + 1);
+    return kind === 'ServiceEntry' ? this.state.serviceEntries.get(rest) : this.state.workloadEntries.get(rest);
+  }
+
+  view(): ProjectionView {
+    return viewOf(this.state);
+  }
+
+  hash(): string {
+    return stateHash(this.view());
+  }
+
+  toSnapshot(): ProjectorSnapshot {
+    return { seq: this.#seq, objects: objectsOf(this.state) };
+  }
+
+  /** Rebuilds the state from a snapshot's objects; the result does not depend on their order. */
+  static fromSnapshot(snapshot: ProjectorSnapshot): Projector {
+    const p = new Projector(createState(), snapshot.seq);
+    for (const rec of snapshot.objects) {
+      applyChange(p.state, { seq: snapshot.seq, key: recordKey(rec), old: p.lookup(recordKey(rec)), new: rec });
+    }
+    return p;
+  }
+}

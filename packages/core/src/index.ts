@@ -1,0 +1,26 @@
+export { MeshfoldError, isMeshfoldError, type ErrorCode, type ValidationIssue } from './MeshfoldError.js';
+export * from './objects.js';
+export type {
+  ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, PortRecord,
+} from './records.js';
+export { nameKey, recordKey } from './records.js';
+export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
+export { toRecord } from './toRecord.js';
+export { mergeLabels, matchesSelector, TLS_MODE_LABEL } from './labels.js';
+export { endpointPort } from './endpointPort.js';
+export { tlsMode } from './tlsMode.js';
+export { selects } from './selects.js';
+export { serviceEndpoints, isDnsResolution } from './serviceEndpoints.js';
+export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
+export type { Delta, AssociationRecord } from './Delta.js';
+export { createState, type ProjectionState } from './ProjectionState.js';
+export { applyChange, type Change } from './applyChange.js';
+export { pairEvent, identityOf, type PairResult } from './pairEvent.js';
+export {
+  viewOf, objectsOf, associationsOf, endpointsOf, compareAssociations, type ProjectionView,
+} from './ProjectionView.js';
+export { recomputeView } from './recomputeView.js';
+export { stateHash, canonicalJson } from './stateHash.js';
+export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
+export { pairChanges, type PairChangesOptions } from './pairChanges.js';
+export { project, type ProjectionStep } from './project.js';

@@ -1,0 +1,21 @@
+import type { Labels } from './objects.js';
+
+export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+
+/** Spec labels merged with metadata labels; metadata wins on conflict (Istio 1.14+). */
+export function mergeLabels(spec: Labels | undefined, metadata: Labels | undefined): Labels {
+  if (!metadata || Object.keys(metadata).length === 0) return { ...spec };
+  if (!spec || Object.keys(spec).length === 0) return { ...metadata };
+  return { ...spec, ...metadata };
+}
+
+/**
+ * Every selector label must be present with an equal value. An empty selector selects
+ * everything (current Istio, krt); a missing selector is handled by the caller.
+ */
+export function matchesSelector(selector: Labels, labels: Labels): boolean {
+  for (const key in selector) {
+    if (labels[key] !== selector[key]) return false;
+  }
+  return true;
+}

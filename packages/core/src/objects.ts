@@ -1,0 +1,86 @@
+/**
+ * Wire shapes of the Kubernetes objects meshfold accepts, as kubectl prints them.
+ * `networking.istio.io` v1alpha3, v1beta1 and v1 share one spec shape.
+ */
+export const ISTIO_GROUP = 'networking.istio.io';
+export const ISTIO_VERSIONS = ['v1alpha3', 'v1beta1', 'v1'] as const;
+
+export type Kind = 'ServiceEntry' | 'WorkloadEntry';
+export type Labels = Readonly<Record<string, string>>;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  [extra: string]: unknown;
+}
+
+export interface WorkloadEntrySpec {
+  address?: string;
+  ports?: Record<string, number>;
+  labels?: Record<string, string>;
+  network?: string;
+  locality?: string;
+  weight?: number;
+  serviceAccount?: string;
+}
+
+export interface ServicePort {
+  number: number;
+  protocol?: string;
+  name: string;
+  targetPort?: number;
+}
+
+export type Resolution = 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN' | 'DYNAMIC_DNS';
+export type Location = 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+
+export interface ServiceEntrySpec {
+  hosts?: string[];
+  addresses?: string[];
+  ports?: ServicePort[];
+  location?: Location;
+  resolution?: Resolution;
+  endpoints?: WorkloadEntrySpec[];
+  workloadSelector?: { labels?: Record<string, string> };
+  exportTo?: string[];
+  subjectAltNames?: string[];
+}
+
+export interface KubeObject<K extends string = string, S = unknown> {
+  apiVersion: string;
+  kind: K;
+  metadata: ObjectMeta;
+  spec?: S;
+  [extra: string]: unknown;
+}
+
+export type ServiceEntry = KubeObject<'ServiceEntry', ServiceEntrySpec>;
+export type WorkloadEntry = KubeObject<'WorkloadEntry', WorkloadEntrySpec>;
+export type IstioObject = ServiceEntry | WorkloadEntry;
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One watch event, as `kubectl get -w --output-watch-events` prints it. */
+export interface WatchEvent {
+  type: EventType;
+  object: KubeObject;
+}
+
+/** A watch event once it has a place in the log. `time` is an RFC 3339 string. */
+export interface LoggedEvent extends WatchEvent {
+  seq: number;
+  time: string;
+}
+
+/** `Kind/namespace/name`: the identity used by logs, histories and endpoint `workload` fields. */
+export function objectKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+/** Namespace defaults to `default`, as kubectl does for namespaced objects. */
+export function namespaceOf(obj: KubeObject): string {
+  return obj.metadata?.namespace || 'default';
+}

@@ -1,0 +1,51 @@
+import type { Change } from './applyChange.js';
+import { MeshfoldError } from './MeshfoldError.js';
+import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
+import type { ObjectRecord } from './records.js';
+import { toRecord } from './toRecord.js';
+
+export interface PairResult {
+  /** Absent when the event changes nothing (a delete of an object never seen). */
+  readonly change?: Change;
+  /** Something worth reporting that is not an error, e.g. a delete of an unknown object. */
+  readonly notice?: { readonly code: string; readonly message: string };
+}
+
+/**
+ * Turns a watch event into an explicit (old, new) change. `old` always comes from `lookup`, the
+ * last version seen — a DELETED payload's own labels are never trusted (istio#25678).
+ * Throws `INPUT_UNSUPPORTED_KIND` / `INPUT_INVALID_OBJECT` without side effects.
+ */
+export function pairEvent(
+  lookup: (key: string) => ObjectRecord | undefined, event: WatchEvent, seq: number,
+): PairResult {
+  const key = identityOf(event.object, seq);
+  const old = lookup(key);
+  if (event.type === 'DELETED') {
+    if (old) return { change: { seq, key, old, new: undefined } };
+    return { notice: { code: 'INPUT_UNKNOWN_DELETE', message: `seq ${seq}: DELETED ${key}, which was never added; nothing to remove` } };
+  }
+  if (event.type !== 'ADDED' && event.type !== 'MODIFIED') {
+    throw new MeshfoldError('INPUT_MALFORMED', `seq ${seq}: ${key}: unknown event type ${JSON.stringify(event.type)}`, { seq, object: key });
+  }
+  try {
+    return { change: { seq, key, old, new: toRecord(event.object) } };
+  } catch (err) {
+    if (err instanceof MeshfoldError) throw new MeshfoldError(err.code, `seq ${seq}: ${err.message}`, { ...err.details, seq });
+    throw err;
+  }
+}
+
+/** `Kind/ns/name` of an event's object, or an error naming what is missing. */
+export function identityOf(obj: KubeObject, seq: number): string {
+  const kind = obj?.kind;
+  if (kind !== 'ServiceEntry' && kind !== 'WorkloadEntry') {
+    throw new MeshfoldError('INPUT_UNSUPPORTED_KIND',
+      `seq ${seq}: kind ${JSON.stringify(kind ?? null)} is not a ServiceEntry or WorkloadEntry`, { seq });
+  }
+  const name = obj.metadata?.name;
+  if (typeof name !== 'string' || name === '') {
+    throw new MeshfoldError('INPUT_INVALID_OBJECT', `seq ${seq}: ${kind} without metadata.name`, { seq });
+  }
+  return objectKey(kind, namespaceOf(obj), name);
+}

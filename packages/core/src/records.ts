@@ -1,0 +1,60 @@
+import type { Labels, Location, Resolution } from './objects.js';
+
+/**
+ * Normalised, validated forms of the objects: what the fold keeps instead of parsed JSON.
+ * Plain data only (no Maps, no classes), so a record can be snapshotted with msgpack and
+ * compared structurally.
+ */
+export interface WorkloadRecord {
+  /** `WorkloadEntry` for a standalone object; `ServiceEntry` for an inline endpoint or a DNS host. */
+  readonly kind: 'WorkloadEntry' | 'ServiceEntry';
+  readonly namespace: string;
+  readonly name: string;
+  readonly address: string;
+  readonly ports: Readonly<Record<string, number>> | undefined;
+  /** Spec labels merged with metadata labels, metadata winning. */
+  readonly labels: Labels;
+  readonly network: string;
+  readonly locality: string;
+  readonly weight: number;
+  readonly serviceAccount: string;
+}
+
+export interface WorkloadEntryRecord extends WorkloadRecord {
+  readonly kind: 'WorkloadEntry';
+}
+
+export interface PortRecord {
+  readonly number: number;
+  readonly name: string;
+  readonly protocol: string;
+  /** 0 when unset. */
+  readonly targetPort: number;
+}
+
+export interface ServiceEntryRecord {
+  readonly kind: 'ServiceEntry';
+  readonly namespace: string;
+  readonly name: string;
+  readonly hosts: readonly string[];
+  readonly addresses: readonly string[];
+  readonly ports: readonly PortRecord[];
+  readonly location: Location;
+  readonly resolution: Resolution;
+  /** `undefined` when the ServiceEntry has no workloadSelector; `{}` selects the whole namespace. */
+  readonly selector: Labels | undefined;
+  /** Inline endpoints, already named `<serviceEntry>-<index>`. */
+  readonly endpoints: readonly WorkloadRecord[];
+}
+
+export type ObjectRecord = ServiceEntryRecord | WorkloadEntryRecord;
+
+/** `namespace/name`, the identity within one kind. */
+export function nameKey(rec: { namespace: string; name: string }): string {
+  return `${rec.namespace}/${rec.name}`;
+}
+
+/** `Kind/namespace/name`. */
+export function recordKey(rec: { kind: string; namespace: string; name: string }): string {
+  return `${rec.kind}/${rec.namespace}/${rec.name}`;
+}

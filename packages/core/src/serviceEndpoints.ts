@@ -1,0 +1,58 @@
+import { endpointPort } from './endpointPort.js';
+import type { EndpointRecord } from './EndpointRecord.js';
+import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
+import { tlsMode } from './tlsMode.js';
+
+const TRUST_DOMAIN = 'cluster.local';
+const NO_LABELS = Object.freeze({});
+
+/**
+ * The one conversion from (ServiceEntry, host, workloads) to endpoints: every workload gets an
+ * endpoint on every ServiceEntry port. Incremental updates and from-scratch recomputation both
+ * call this, so they cannot disagree on ports (istio#25309).
+ */
+export function serviceEndpoints(
+  se: ServiceEntryRecord, host: string, selected: Iterable<WorkloadRecord>,
+): EndpointRecord[] {
+  const out: EndpointRecord[] = [];
+  for (const w of workloadsFor(se, host, selected)) {
+    for (const p of se.ports) {
+      out.push({
+        host,
+        namespace: se.namespace,
+        servicePort: p.number,
+        portName: p.name,
+        protocol: p.protocol,
+        address: w.address.startsWith('unix://') ? w.address.slice('unix://'.length) : w.address,
+        port: endpointPort(p, w),
+        labels: w.labels,
+        network: w.network,
+        locality: w.locality,
+        weight: w.weight,
+        serviceAccount: w.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.serviceAccount}` : '',
+        tlsMode: tlsMode(w),
+        workload: `${w.kind}/${w.namespace}/${w.name}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Selected workloads, inline endpoints, or (DNS without either) the host itself. */
+function workloadsFor(se: ServiceEntryRecord, host: string, selected: Iterable<WorkloadRecord>): Iterable<WorkloadRecord> {
+  if (se.selector) return selected;
+  if (se.endpoints.length > 0) return se.endpoints;
+  if (isDnsResolution(se)) return [hostWorkload(se, host)];
+  return [];
+}
+
+function hostWorkload(se: ServiceEntryRecord, host: string): WorkloadRecord {
+  return {
+    kind: 'ServiceEntry', namespace: se.namespace, name: se.name, address: host, ports: undefined,
+    labels: NO_LABELS, network: '', locality: '', weight: 0, serviceAccount: '',
+  };
+}
+
+export function isDnsResolution(se: ServiceEntryRecord): boolean {
+  return se.resolution === 'DNS' || se.resolution === 'DNS_ROUND_ROBIN';
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { ProjectionView } from './ProjectionView.js';
+
+/** sha256 of the canonical encoding: equal however the state was reached, on any machine. */
+export function stateHash(view: ProjectionView): string {
+  return createHash('sha256').update(canonicalJson(view)).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth, so insertion order never leaks into the hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,82 @@
+import { MeshfoldError } from './MeshfoldError.js';
+import { mergeLabels } from './labels.js';
+import type {
+  IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
+} from './objects.js';
+import { namespaceOf, objectKey } from './objects.js';
+import type { ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord } from './records.js';
+import { validateObject } from './validateObject.js';
+
+/**
+ * Validates a ServiceEntry or WorkloadEntry and turns it into its record.
+ * Throws `INPUT_INVALID_OBJECT` naming the object and every broken field; nothing is returned
+ * for an invalid object, so nothing of it can be applied.
+ */
+export function toRecord(obj: KubeObject): ObjectRecord {
+  const issues = validateObject(obj);
+  if (issues.length > 0) {
+    const name = describe(obj);
+    const list = issues.map((i) => `${i.field}: ${i.rule}`).join('; ');
+    throw new MeshfoldError('INPUT_INVALID_OBJECT', `${name} is invalid: ${list}`, { object: name, issues });
+  }
+  const istio = obj as IstioObject;
+  return istio.kind === 'ServiceEntry'
+    ? serviceEntryRecord(namespaceOf(istio), istio.metadata.name, istio.spec ?? {})
+    : workloadEntryRecord(istio as KubeObject<'WorkloadEntry', WorkloadEntrySpec>);
+}
+
+function describe(obj: KubeObject): string {
+  const kind = typeof obj?.kind === 'string' ? obj.kind : '<no kind>';
+  const name = typeof obj?.metadata?.name === 'string' ? obj.metadata.name : '<no name>';
+  return objectKey(kind, obj?.metadata ? namespaceOf(obj) : 'default', name);
+}
+
+function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>): WorkloadEntryRecord {
+  const labels = mergeLabels(obj.spec?.labels, obj.metadata.labels);
+  return workload('WorkloadEntry', namespaceOf(obj), obj.metadata.name, obj.spec ?? {}, labels) as WorkloadEntryRecord;
+}
+
+function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntrySpec): ServiceEntryRecord {
+  return {
+    kind: 'ServiceEntry',
+    namespace,
+    name,
+    hosts: [...(spec.hosts ?? [])],
+    addresses: [...(spec.addresses ?? [])],
+    ports: (spec.ports ?? []).map(portRecord),
+    location: spec.location ?? 'MESH_EXTERNAL',
+    resolution: spec.resolution ?? 'NONE',
+    selector: spec.workloadSelector ? { ...spec.workloadSelector.labels } : undefined,
+    // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
+    endpoints: (spec.endpoints ?? []).map((ep, i) =>
+      workload('ServiceEntry', namespace, `${name}-${i}`, ep, { ...ep.labels })),
+  };
+}
+
+function portRecord(p: { number: number; name: string; protocol?: string; targetPort?: number }): PortRecord {
+  return { number: p.number, name: p.name, protocol: (p.protocol ?? '').toUpperCase(), targetPort: p.targetPort ?? 0 };
+}
+
+function workload(
+  kind: WorkloadRecord['kind'], namespace: string, name: string, spec: WorkloadEntrySpec, labels: Labels,
+): WorkloadRecord {
+  return {
+    kind,
+    namespace,
+    name,
+    address: spec.address ?? '',
+    ports: spec.ports && Object.keys(spec.ports).length > 0 ? { ...spec.ports } : undefined,
+    labels,
+    network: spec.network ?? '',
+    locality: localityOf(spec.locality, labels),
+    weight: spec.weight ?? 0,
+    serviceAccount: spec.serviceAccount ?? '',
+  };
+}
+
+/** The locality field, else the topology label (legacy `.`-separated values become `/`). */
+function localityOf(locality: string | undefined, labels: Labels): string {
+  if (locality) return locality;
+  const label = labels['topology.istio.io/locality'] ?? labels['istio-locality'] ?? '';
+  return label.includes('/') ? label : label.replaceAll('.', '/');
+}
