@@ -24,3 +24,4 @@ export { stateHash, canonicalJson } from './stateHash.js';
 export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
 export { pairChanges, type PairChangesOptions } from './pairChanges.js';
 export { project, type ProjectionStep } from './project.js';
+export { stateStats, type StateStats } from './stateStats.js';

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { lastValueFrom, from, toArray } from 'rxjs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  associationsOf, endpointIdentity, endpointsOf, identityOf, isMeshfoldError, pairChanges, project,
+  Projector, recomputeView, stateHash, toRecord,
+  type Delta, type EndpointRecord, type ObjectRecord, type WatchEvent,
+} from '../src/index.js';
+import { watchStream } from './support/arbitraries.js';
+
+const RUNS = Number(process.env.MESHFOLD_PROPERTY_RUNS ?? 1500);
+
+/** What a consumer holds if it only ever applies deltas, like an EDS client. */
+class DeltaMirror {
+  readonly shards = new Map<string, readonly EndpointRecord[]>();
+  readonly associations = new Set<string>();
+
+  apply(deltas: readonly Delta[]): void {
+    for (const d of deltas) {
+      if (d.type === 'shard-replaced') this.shards.set(`${d.namespace}/${d.host}`, d.endpoints);
+      else if (d.type === 'association-added') this.associations.add(`${d.serviceEntry} ${d.workloadEntry}`);
+      else if (d.type === 'association-removed') this.associations.delete(`${d.serviceEntry} ${d.workloadEntry}`);
+    }
+  }
+
+  endpointIds(): string[] {
+    return [...this.shards.values()].flat().map(endpointIdentity).sort();
+  }
+}
+
+/** The live objects, tracked naively from the events with no help from the fold. */
+function trackLive(live: Map<string, ObjectRecord>, event: WatchEvent, seq: number): void {
+  const key = identityOf(event.object, seq);
+  if (event.type === 'DELETED') live.delete(key);
+  else live.set(key, toRecord(event.object));
+}
+
+test('after every event, incremental state == state recomputed from the live objects, and delta consumers agree', () => {
+  fc.assert(fc.property(watchStream(), (events) => {
+    const projector = new Projector();
+    const live = new Map<string, ObjectRecord>();
+    const mirror = new DeltaMirror();
+    events.forEach((event, i) => {
+      const seq = i + 1;
+      const before = projector.hash();
+      let valid = true;
+      try { trackLive(live, event, seq); } catch (err) { valid = !isMeshfoldError(err); }
+      if (!valid) {
+        assert.throws(() => projector.apply(event, seq), (e: unknown) => isMeshfoldError(e) && e.code === 'INPUT_INVALID_OBJECT');
+        assert.is(projector.hash(), before, `seq ${seq}: an invalid object changed the state`);
+        return;
+      }
+      const { deltas } = projector.apply(event, seq);
+      mirror.apply(deltas);
+
+      const hash = projector.hash();
+      assert.is(hash, stateHash(recomputeView(live.values())), `seq ${seq}: incremental != from scratch`);
+      if (hash === before) assert.is(deltas.length, 0, `seq ${seq}: deltas emitted for a change that changed nothing`);
+      assert.equal(mirror.endpointIds(), endpointsOf(projector.state).map(endpointIdentity).sort(), `seq ${seq}: EDS deltas drifted`);
+      assert.equal([...mirror.associations].sort(),
+        associationsOf(projector.state).map((a) => `${a.serviceEntry} ${a.workloadEntry}`).sort(), `seq ${seq}: association deltas drifted`);
+      assert.is(Projector.fromSnapshot(projector.toSnapshot()).hash(), hash, `seq ${seq}: snapshot round-trip`);
+    });
+  }), { numRuns: RUNS });
+});
+
+test('the RxJS pipeline reaches the same state as the Projector for any stream', async () => {
+  await fc.assert(fc.asyncProperty(watchStream(), async (events) => {
+    const projector = new Projector();
+    events.forEach((event, i) => { try { projector.apply(event, i + 1); } catch { /* rejected, as below */ } });
+    const steps = await lastValueFrom(from(events).pipe(pairChanges({ onRejected: () => {} }), project(), toArray()));
+    const final = steps.at(-1)?.state;
+    const hash = final ? stateHash(recomputeView([...final.serviceEntries.values(), ...final.workloadEntries.values()])) : undefined;
+    if (final) assert.is(hash, projector.hash());
+    else assert.is(projector.view().endpoints.length + projector.view().associations.length, 0);
+  }), { numRuns: Math.ceil(RUNS / 5) });
+});
+
+test.run();
