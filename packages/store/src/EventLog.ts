@@ -1,0 +1,346 @@
+import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
+import { Level } from 'level';
+import { MemoryLevel } from 'memory-level';
+import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
+import { decodeEvent } from './eventCodec.js';
+import { inSeqOrder } from './inSeqOrder.js';
+import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { parseRfc3339 } from './parseRfc3339.js';
+import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
+import { readEventBatches, seqGap } from './readEventBatches.js';
+import { LAST_SEQ_KEY, recoverMeta } from './recoverMeta.js';
+import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
+import { SerialQueue } from './SerialQueue.js';
+import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
+import type { StoreReport } from './StoreReport.js';
+import { storeError, withStoreErrors } from './storeError.js';
+import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
+
+export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
+
+export interface EventLogOptions {
+  /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
+  onReport?: (report: StoreReport) => void;
+  /** Clock for events appended without a time, in epoch ms. Default: `Date.now`. */
+  now?: () => number;
+  /**
+   * fsync every write. Without it a write survives a killed process (LevelDB has handed it to
+   * the OS before the append resolves) but not a power loss. Default: false.
+   */
+  sync?: boolean;
+  /** Events per `nextv` call when reading. Default: 1000. */
+  readBatchSize?: number;
+  /** Names the log in error messages. Default: `log <dir>` or `memory log`. */
+  name?: string;
+  /** Disk logs: create the directory when it does not exist. Default: true. */
+  createIfMissing?: boolean;
+}
+
+/** Inclusive seq range; `to` is capped at the last seq committed when reading starts. */
+export interface ReadRange {
+  from?: number;
+  to?: number;
+}
+
+/**
+ * The event log: seq-ordered events plus snapshots and a time index, over any abstract-level
+ * database. One process owns a disk log at a time (LevelDB's lock).
+ */
+export class EventLog {
+  /** Opens (creating unless told not to) the log in directory `dir`. */
+  static async openDir(dir: string, options: EventLogOptions = {}): Promise<EventLog> {
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    return EventLog.#opened(db, { name: `log ${dir}`, ...options });
+  }
+
+  /** A log that lives as long as the process: for tests and embedding without durability. */
+  static async openMemory(options: EventLogOptions = {}): Promise<EventLog> {
+    const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' });
+    return EventLog.#opened(db, { name: 'memory log', ...options });
+  }
+
+  static async #opened(db: LevelDatabase, options: EventLogOptions): Promise<EventLog> {
+    const log = new EventLog(db, options);
+    await log.open();
+    return log;
+  }
+
+  readonly #db: LevelDatabase;
+  readonly #name: string;
+  readonly #options: EventLogOptions;
+  readonly #writes = new SerialQueue();
+  readonly #lifecycle = new SerialQueue();
+  #status: LogStatus = 'closed';
+  #keyspaces: Keyspaces | undefined;
+  #lastSeq = 0;
+  #lastEpochMs = 0;
+  #appended = new Subject<LoggedEvent>();
+
+  /** Wraps a database that the log then owns (it opens and closes it). Prefer the static openers. */
+  constructor(db: LevelDatabase, options: EventLogOptions = {}) {
+    this.#db = db;
+    this.#options = options;
+    this.#name = options.name ?? 'log';
+  }
+
+  get status(): LogStatus {
+    return this.#status;
+  }
+
+  /** The last committed seq, 0 for an empty log. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Opens the database and recovers the last seq. Idempotent; also reopens a closed log. */
+  open(): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      if (this.#status === 'open') return;
+      this.#status = 'opening';
+      try {
+        this.#keyspaces = await this.#openKeyspaces();
+        this.#appended = new Subject<LoggedEvent>();
+        this.#status = 'open';
+      } catch (err) {
+        this.#status = 'closed';
+        throw err;
+      }
+    });
+  }
+
+  /** Lets queued writes finish, completes every tail, then closes the database. Idempotent. */
+  close(): Promise<void> {
+    // Refuse new work now, not once earlier lifecycle steps have run.
+    if (this.#status === 'open') this.#status = 'closing';
+    return this.#lifecycle.run(async () => {
+      if (this.#status === 'closed') return;
+      this.#status = 'closing';
+      await this.#writes.idle();
+      this.#appended.complete();
+      this.#keyspaces = undefined;
+      try {
+        await withStoreErrors(`${this.#name}: close`, () => this.#db.close());
+      } finally {
+        this.#status = 'closed';
+      }
+    });
+  }
+
+  /**
+   * Appends events as one atomic batch and resolves with their seqs once it is written.
+   * Appends queue behind each other, so concurrent callers get disjoint, increasing seqs.
+   */
+  async append(events: readonly AppendEvent[]): Promise<number[]> {
+    this.#requireOpen('append');
+    return this.#writes.run(() => this.#write(events));
+  }
+
+  /** Events `from..to` in order. Throws on a gap or a value that does not decode. */
+  async *read(range: ReadRange = {}): AsyncGenerator<LoggedEvent> {
+    for await (const batch of this.readBatches(range)) yield* batch;
+  }
+
+  /** Like {@link read}, in arrays of up to `readBatchSize` events: the fast path for replay. */
+  async *readBatches({ from = 1, to = MAX_SEQ }: ReadRange = {}): AsyncGenerator<LoggedEvent[]> {
+    const { events } = this.#requireOpen('read');
+    checkSeqArgument('from', from);
+    checkSeqArgument('to', to);
+    yield* readEventBatches(events, {
+      from: Math.max(1, from),
+      to: Math.min(to, this.#lastSeq),
+      batchSize: this.#options.readBatchSize ?? 1000,
+      where: `${this.#name}: read`,
+    });
+  }
+
+  /** The event at `seq`, or undefined when `seq` is outside 1..lastSeq. */
+  async get(seq: number): Promise<LoggedEvent | undefined> {
+    const { events } = this.#requireOpen('get');
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) return undefined;
+    const where = `${this.#name}: get`;
+    const value = await withStoreErrors(where, () => events.get(seqKey(seq)));
+    if (value === undefined) throw seqGap(seq, where);
+    return decodeEvent(value, seq);
+  }
+
+  /** The last seq whose time is at or before `time` (RFC 3339, millisecond resolution); 0 if none. */
+  async seqAt(time: string): Promise<number> {
+    const { time: index } = this.#requireOpen('seqAt');
+    const epochMs = parseRfc3339(time);
+    if (epochMs === undefined) throw new MeshfoldError('INPUT_MALFORMED', `seqAt: ${time} is not an RFC 3339 time`);
+    if (epochMs < 0) return 0;
+    const [key] = await withStoreErrors(`${this.#name}: seqAt`, () =>
+      index.keys({ lte: timeKey(epochMs, MAX_SEQ), reverse: true, limit: 1 }).all());
+    // An index entry can be visible a moment before its append resolves; never answer past
+    // lastSeq. Times never decrease with seq, so the smaller answer is still at or before `time`.
+    return key === undefined ? 0 : Math.min(readUint64(key, TIME_KEY_SEQ_OFFSET), this.#lastSeq);
+  }
+
+  /**
+   * Replays from `from`, then follows appends: every seq exactly once, in order, even when
+   * appends race the catch-up read. Completes when the log closes.
+   */
+  tail(from = 1): Observable<LoggedEvent> {
+    return defer(() => {
+      this.#requireOpen('tail');
+      const start = Math.max(1, from);
+      // Live appends are subscribed before the catch-up read decides where to stop, so each
+      // seq reaches the merge at least once; inSeqOrder drops the second copy.
+      return merge(this.#appended, this.#catchUp(start)).pipe(inSeqOrder(start));
+    });
+  }
+
+  /** Stores the projection state after `seq`. Rejected unless 1 ≤ seq ≤ lastSeq. */
+  async putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
+    this.#requireOpen('putSnapshot');
+    return this.#writes.run(() => this.#writeSnapshot(seq, snapshot));
+  }
+
+  /**
+   * The newest usable snapshot at or before `seq` made by `projectorVersion`. Snapshots of
+   * another version, or that do not decode, are skipped and reported through `onReport`.
+   */
+  async snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined> {
+    const { snapshots } = this.#requireOpen('snapshotAtOrBefore');
+    const last = Math.floor(Math.min(seq, this.#lastSeq));
+    if (!(last >= 1)) return undefined;
+    return withStoreErrors(`${this.#name}: snapshotAtOrBefore`, async () => {
+      for await (const [key, value] of snapshots.iterator({ lte: seqKey(last), reverse: true })) {
+        const found = this.#usableSnapshot(seqOfKey(key), value, projectorVersion);
+        if (found) return found;
+      }
+      return undefined;
+    });
+  }
+
+  /** Every snapshot that decodes, oldest first, without its state; the others are reported. */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    const { snapshots } = this.#requireOpen('listSnapshots');
+    return withStoreErrors(`${this.#name}: listSnapshots`, async () => {
+      const infos: SnapshotInfo[] = [];
+      for await (const [key, value] of snapshots.iterator()) {
+        const stored = this.#decodeSnapshotOrReport(seqOfKey(key), value);
+        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash });
+      }
+      return infos;
+    });
+  }
+
+  #requireOpen(operation: string): Keyspaces {
+    if (this.#status !== 'open' || !this.#keyspaces) {
+      throw new MeshfoldError('STORE_NOT_OPEN', `${this.#name}: ${operation}: log is ${this.#status}`);
+    }
+    return this.#keyspaces;
+  }
+
+  async #openKeyspaces(): Promise<Keyspaces> {
+    const where = `${this.#name}: open`;
+    const createIfMissing = this.#options.createIfMissing ?? true;
+    await withStoreErrors(where, () => this.#db.open({ createIfMissing }));
+    try {
+      const opened = keyspaces(this.#db);
+      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name));
+      return opened;
+    } catch (err) {
+      // A log we refuse to use must not keep holding its lock.
+      await this.#db.close();
+      throw storeError(err, where);
+    }
+  }
+
+  async #write(inputs: readonly AppendEvent[]): Promise<number[]> {
+    const plan = planAppend(inputs, this.#lastSeq + 1, this.#lastEpochMs, (this.#options.now ?? Date.now)());
+    if (plan.events.length === 0) return [];
+    const operations = this.#batchOperations(plan);
+    await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
+    this.#lastSeq += plan.events.length;
+    this.#lastEpochMs = plan.lastEpochMs;
+    this.#publish(plan);
+    return plan.events.map((event) => event.seq);
+  }
+
+  #batchOperations(plan: AppendPlan): BatchOperation[] {
+    const { events, time, meta } = this.#keyspaces!;
+    const operations: BatchOperation[] = [];
+    plan.events.forEach(({ seq }, i) => {
+      operations.push({ type: 'put', sublevel: events, key: seqKey(seq), value: plan.values[i]! });
+      operations.push({ type: 'put', sublevel: time, key: timeKey(plan.epochMs[i]!, seq), value: seqKey(seq) });
+    });
+    const lastSeq = this.#lastSeq + plan.events.length;
+    operations.push({ type: 'put', sublevel: meta, key: LAST_SEQ_KEY, value: seqKey(lastSeq) });
+    return operations;
+  }
+
+  /** Tails get what a reader of the log would get, not the caller's (still mutable) objects. */
+  #publish(plan: AppendPlan): void {
+    if (!this.#appended.observed) return;
+    plan.events.forEach(({ seq }, i) => this.#appended.next(decodeEvent(plan.values[i]!, seq)));
+  }
+
+  #catchUp(from: number): Observable<LoggedEvent> {
+    return observableFrom(this.read({ from })).pipe(
+      // A close cuts the catch-up read short; the tail then ends like the live stream does.
+      catchError((err: unknown) => (this.#closedUnder(err) ? EMPTY : throwError(() => err))),
+    );
+  }
+
+  #closedUnder(err: unknown): boolean {
+    return this.#status !== 'open' && err instanceof MeshfoldError && err.code === 'STORE_NOT_OPEN';
+  }
+
+  async #writeSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
+    const { snapshots } = this.#requireOpen('putSnapshot');
+    const reject = (why: string) =>
+      new MeshfoldError('STORE_SNAPSHOT_REJECTED', `${this.#name}: snapshot at seq ${seq}: ${why}`, { seq });
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) throw reject(`the log holds seqs 1..${this.#lastSeq}`);
+    if (typeof snapshot?.projectorVersion !== 'string' || typeof snapshot.hash !== 'string') {
+      throw reject('projectorVersion and hash must be strings');
+    }
+    let value: Uint8Array;
+    try {
+      value = encodeSnapshot(seq, snapshot);
+    } catch (err) {
+      throw reject(`state cannot be encoded (${(err as Error).message})`);
+    }
+    await withStoreErrors(`${this.#name}: putSnapshot`, () => snapshots.put(seqKey(seq), value, this.#writeOptions()));
+  }
+
+  #usableSnapshot(seq: number, value: Uint8Array, projectorVersion: string): Snapshot | undefined {
+    const stored = this.#decodeSnapshotOrReport(seq, value);
+    if (!stored) return undefined;
+    if (stored.projectorVersion !== projectorVersion) {
+      this.#report({
+        code: 'STORE_SNAPSHOT_REJECTED',
+        message: `${this.#name}: snapshot at seq ${seq} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored`,
+        seq,
+      });
+      return undefined;
+    }
+    return { seq, hash: stored.hash, state: stored.state };
+  }
+
+  /** A snapshot is only a cache, so one that does not decode is reported and passed over. */
+  #decodeSnapshotOrReport(seq: number, value: Uint8Array): StoredSnapshot | undefined {
+    try {
+      return decodeSnapshot(value, seq);
+    } catch (err) {
+      if (!(err instanceof MeshfoldError)) throw err;
+      this.#report({ code: err.code, message: `${this.#name}: ${err.message}; ignored`, seq });
+      return undefined;
+    }
+  }
+
+  #report(report: StoreReport): void {
+    this.#options.onReport?.(report);
+  }
+
+  /** `sync` is a classic-level option; other backends ignore options they do not know. */
+  #writeOptions(): object {
+    return { sync: this.#options.sync ?? false };
+  }
+}
+
+function checkSeqArgument(name: string, value: number): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer seq, got ${String(value)}`);
+}

@@ -1,0 +1,5 @@
+export { EventLog, type EventLogOptions, type LogStatus, type ReadRange } from './EventLog.js';
+export type { AppendEvent } from './planAppend.js';
+export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
+export type { StoreReport } from './StoreReport.js';
+export { FORMAT_VERSION } from './valueCodec.js';

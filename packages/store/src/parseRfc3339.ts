@@ -1,0 +1,21 @@
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Epoch milliseconds of an RFC 3339 timestamp, or undefined when `text` is not one.
+ * `Date.parse` alone accepts many other shapes and rolls Feb 30 over to March,
+ * which would silently move an as-of query, so the shape and the day are checked first.
+ */
+export function parseRfc3339(text: string): number | undefined {
+  const match = RFC3339.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  if (!isCalendarDay(year, month, day)) return undefined;
+  const ms = Date.parse(text.toUpperCase().replace(' ', 'T'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}

@@ -1,0 +1,82 @@
+import { MeshfoldError, type LoggedEvent, type WatchEvent } from '@meshfold/core';
+import { encodeEvent } from './eventCodec.js';
+import { isEventType } from './isEventType.js';
+import { isRecord } from './isRecord.js';
+import { parseRfc3339 } from './parseRfc3339.js';
+
+/** An event to append; `time` (RFC 3339) defaults to the clock at append. */
+export interface AppendEvent extends WatchEvent {
+  time?: string;
+}
+
+/** Everything an append writes, computed before anything is written. */
+export interface AppendPlan {
+  events: LoggedEvent[];
+  values: Uint8Array[];
+  epochMs: number[];
+  /** The time of the last event, which the next append may not go below. */
+  lastEpochMs: number;
+}
+
+/**
+ * Assigns seqs and times and encodes every event up front, so that an event that is invalid
+ * or cannot be encoded fails the whole append before a single byte is written.
+ * Times must not go backwards: the time index answers "last seq at or before T" with one
+ * seek only while time order equals seq order. Clock times are held at the last time for
+ * the same reason, so a clock stepping back never fails a recording.
+ */
+export function planAppend(
+  inputs: readonly AppendEvent[],
+  firstSeq: number,
+  lastEpochMs: number,
+  now: number,
+): AppendPlan {
+  if (!Array.isArray(inputs)) throw malformed('append expects an array of events');
+  const plan: AppendPlan = { events: [], values: [], epochMs: [], lastEpochMs };
+  inputs.forEach((input, index) => addEvent(plan, input, index, firstSeq + index, now));
+  return plan;
+}
+
+function addEvent(plan: AppendPlan, input: AppendEvent, index: number, seq: number, now: number): void {
+  checkShape(input, index);
+  const epochMs = input.time === undefined ? Math.max(now, plan.lastEpochMs) : givenTime(input.time, index, plan.lastEpochMs);
+  const time = input.time ?? new Date(epochMs).toISOString();
+  const event: LoggedEvent = { seq, time, type: input.type, object: input.object };
+  plan.values.push(encode(event, index));
+  plan.events.push(event);
+  plan.epochMs.push(epochMs);
+  plan.lastEpochMs = epochMs;
+}
+
+function checkShape(input: AppendEvent, index: number): void {
+  if (!isRecord(input)) throw malformed(`append: event [${index}] is not an object`);
+  if (!isEventType(input.type)) {
+    throw malformed(`append: event [${index}] has type ${String(input.type)}, expected ADDED, MODIFIED or DELETED`);
+  }
+  if (!isRecord(input.object)) throw malformed(`append: event [${index}] has no object`);
+}
+
+function givenTime(time: unknown, index: number, lastEpochMs: number): number {
+  const epochMs = typeof time === 'string' ? parseRfc3339(time) : undefined;
+  if (epochMs === undefined || epochMs < 0) {
+    throw malformed(`append: event [${index}] time ${String(time)} is not an RFC 3339 time after 1970`);
+  }
+  if (epochMs < lastEpochMs) {
+    throw malformed(
+      `append: event [${index}] time ${time as string} is before the previous event's time ${new Date(lastEpochMs).toISOString()}`,
+    );
+  }
+  return epochMs;
+}
+
+function encode(event: LoggedEvent, index: number): Uint8Array {
+  try {
+    return encodeEvent(event);
+  } catch (err) {
+    throw malformed(`append: event [${index}] cannot be encoded (${(err as Error).message})`);
+  }
+}
+
+function malformed(message: string): MeshfoldError {
+  return new MeshfoldError('INPUT_MALFORMED', message);
+}

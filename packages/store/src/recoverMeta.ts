@@ -1,0 +1,66 @@
+import { MeshfoldError } from '@meshfold/core';
+import type { Keyspaces } from './keyspaces.js';
+import { SEQ_KEY_BYTES, readUint64, seqOfKey } from './seqKey.js';
+import { FORMAT_VERSION } from './valueCodec.js';
+
+export const FORMAT_KEY = 'format';
+export const LAST_SEQ_KEY = 'lastSeq';
+
+/** What a log needs to know about itself to append after a restart. */
+export interface RecoveredMeta {
+  lastSeq: number;
+  /** Epoch ms of the newest time index entry, the floor for the next append's time. */
+  lastEpochMs: number;
+}
+
+/**
+ * Checks the format version (stamping it on a log that has no events yet) and recovers
+ * the last seq. The stored last seq is cross-checked against the last event key: a batch
+ * writes both, so any disagreement means the log was damaged outside meshfold.
+ */
+export async function recoverMeta(keyspaces: Keyspaces, name: string): Promise<RecoveredMeta> {
+  const lastEventSeq = await lastKeyNumber(keyspaces.events);
+  await checkFormat(keyspaces, name, lastEventSeq === 0);
+  const lastSeq = await storedLastSeq(keyspaces, name);
+  if (lastEventSeq < lastSeq) {
+    throw new MeshfoldError('STORE_SEQ_GAP', `${name}: event seq ${lastEventSeq + 1} is missing (the log ends at ${lastSeq})`, {
+      seq: lastEventSeq + 1,
+    });
+  }
+  if (lastEventSeq > lastSeq) {
+    throw new MeshfoldError('STORE_CORRUPT_VALUE', `${name}: meta lastSeq is ${lastSeq} but event seq ${lastEventSeq} exists`, {
+      seq: lastEventSeq,
+    });
+  }
+  return { lastSeq, lastEpochMs: await lastKeyNumber(keyspaces.time) };
+}
+
+async function checkFormat({ meta }: Keyspaces, name: string, empty: boolean): Promise<void> {
+  const stored = await meta.get(FORMAT_KEY);
+  if (stored === undefined && empty) {
+    await meta.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION));
+    return;
+  }
+  if (stored?.length === 1 && stored[0] === FORMAT_VERSION) return;
+  const found = stored === undefined ? 'none' : Array.from(stored).join(',');
+  throw new MeshfoldError(
+    'STORE_UNKNOWN_FORMAT',
+    `${name}: log format version ${found} is not supported (this build reads ${FORMAT_VERSION})`,
+    { version: found },
+  );
+}
+
+async function storedLastSeq({ meta }: Keyspaces, name: string): Promise<number> {
+  const stored = await meta.get(LAST_SEQ_KEY);
+  if (stored === undefined) return 0;
+  if (stored.length !== SEQ_KEY_BYTES) {
+    throw new MeshfoldError('STORE_CORRUPT_VALUE', `${name}: meta lastSeq is ${stored.length} bytes, expected ${SEQ_KEY_BYTES}`);
+  }
+  return seqOfKey(stored);
+}
+
+/** The big-endian number at the start of the highest key, or 0 when the keyspace is empty. */
+async function lastKeyNumber(keyspace: Keyspaces['events']): Promise<number> {
+  const [key] = await keyspace.keys({ reverse: true, limit: 1 }).all();
+  return key === undefined ? 0 : readUint64(key, 0);
+}
