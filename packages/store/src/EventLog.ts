@@ -50,7 +50,9 @@ export interface ReadRange {
 export class EventLog {
   /** Opens (creating unless told not to) the log in directory `dir`. */
   static async openDir(dir: string, options: EventLogOptions = {}): Promise<EventLog> {
-    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    // The constructor starts opening by itself, so createIfMissing must be known here already.
+    const createIfMissing = options.createIfMissing ?? true;
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
     return EventLog.#opened(db, { name: `log ${dir}`, ...options });
   }
 

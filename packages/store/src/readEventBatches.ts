@@ -22,16 +22,33 @@ export async function* readEventBatches(
     while (expected <= to) {
       const entries = await withStoreErrors(where, () => iterator.nextv(Math.min(batchSize, to - expected + 1)));
       if (entries.length === 0) throw seqGap(expected, where);
-      const batch = entries.map(([key, value]) => {
-        const seq = seqOfKey(key);
-        if (seq !== expected) throw seqGap(expected, where);
-        expected += 1;
-        return decodeEvent(value, seq);
-      });
-      yield batch;
+      const { events: batch, failure } = decodeEntries(entries, expected, where);
+      expected += batch.length;
+      // The events before a bad one are sound: hand them over, then fail at the bad one.
+      if (batch.length > 0) yield batch;
+      if (failure !== undefined) throw failure;
     }
   } finally {
     await iterator.close();
+  }
+}
+
+/** Decodes entries expected to hold seqs `first`, `first + 1`, … up to the first that does not. */
+function decodeEntries(
+  entries: [Uint8Array, Uint8Array][],
+  first: number,
+  where: string,
+): { events: LoggedEvent[]; failure?: unknown } {
+  const events: LoggedEvent[] = [];
+  try {
+    for (const [key, value] of entries) {
+      const seq = first + events.length;
+      if (seqOfKey(key) !== seq) throw seqGap(seq, where);
+      events.push(decodeEvent(value, seq));
+    }
+    return { events };
+  } catch (failure) {
+    return { events, failure };
   }
 }
 

@@ -1,0 +1,79 @@
+import {
+  isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Delta, type Projector, type WatchEvent,
+} from '@meshfold/core';
+import type { EventLog } from './EventLog.js';
+import { loadState, type LoadStateOptions } from './loadState.js';
+
+export interface ProjectedLogOptions extends LoadStateOptions {
+  /** Write a snapshot whenever this many events have been appended since the last one. Default: 1000. */
+  snapshotEvery?: number;
+}
+
+export interface Rejection {
+  /** Position of the event in the `record` call's input. */
+  readonly index: number;
+  readonly error: MeshfoldError;
+}
+
+export interface RecordResult {
+  readonly seqs: number[];
+  readonly deltas: Delta[];
+  readonly rejected: Rejection[];
+  readonly notices: { seq: number; code: string; message: string }[];
+}
+
+/**
+ * A log with its projection kept current: `record` validates each event against the live state,
+ * appends only the valid ones (one atomic batch) and snapshots every `snapshotEvery` events.
+ */
+export class ProjectedLog {
+  readonly log: EventLog;
+  readonly projector: Projector;
+  readonly #snapshotEvery: number;
+  #sinceSnapshot: number;
+
+  private constructor(log: EventLog, projector: Projector, snapshotEvery: number) {
+    this.log = log;
+    this.projector = projector;
+    this.#snapshotEvery = snapshotEvery;
+    this.#sinceSnapshot = 0;
+  }
+
+  static async open(log: EventLog, options: ProjectedLogOptions = {}): Promise<ProjectedLog> {
+    const projector = await loadState(log, log.lastSeq, options);
+    return new ProjectedLog(log, projector, options.snapshotEvery ?? 1000);
+  }
+
+  /**
+   * Appends the valid events; invalid ones are returned as rejections and never reach the log.
+   * If the append itself fails, the in-memory projection is ahead of the log: discard this object.
+   */
+  async record(events: readonly (WatchEvent & { time?: string })[]): Promise<RecordResult> {
+    const accepted: (WatchEvent & { time?: string })[] = [];
+    const result: RecordResult = { seqs: [], deltas: [], rejected: [], notices: [] };
+    events.forEach((event, index) => {
+      try {
+        const applied = this.projector.apply(event, this.log.lastSeq + accepted.length + 1);
+        accepted.push(event);
+        result.deltas.push(...applied.deltas);
+        if (applied.notice) result.notices.push({ seq: applied.seq, ...applied.notice });
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        result.rejected.push({ index, error: err });
+      }
+    });
+    if (accepted.length > 0) result.seqs.push(...await this.log.append(accepted));
+    this.#sinceSnapshot += accepted.length;
+    if (this.#sinceSnapshot >= this.#snapshotEvery) await this.snapshot();
+    return result;
+  }
+
+  /** Snapshots the current state now. */
+  async snapshot(): Promise<void> {
+    if (this.projector.seq === 0) return;
+    await this.log.putSnapshot(this.projector.seq, {
+      projectorVersion: PROJECTOR_VERSION, hash: this.projector.hash(), state: this.projector.toSnapshot(),
+    });
+    this.#sinceSnapshot = 0;
+  }
+}

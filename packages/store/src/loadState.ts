@@ -1,0 +1,64 @@
+import {
+  isMeshfoldError, Projector, PROJECTOR_VERSION, type ProjectorSnapshot,
+} from '@meshfold/core';
+import type { EventLog } from './EventLog.js';
+import type { StoreReport } from './StoreReport.js';
+
+export interface LoadStateOptions {
+  /** Receives snapshots ignored and events the projector refused while replaying. */
+  onReport?: (report: StoreReport) => void;
+  /** Recompute each snapshot's hash after loading it and refuse it on mismatch. Default: true. */
+  verifySnapshots?: boolean;
+  /** Start from this projector instead of a snapshot when it is at or before `seq` (a warm cache). */
+  from?: Projector;
+  /** Called with the number of events replayed so far, for progress bars. */
+  onProgress?: (replayed: number, total: number) => void;
+}
+
+/**
+ * The projection state after `seq` (0 = empty): the nearest usable snapshot at or before it,
+ * plus the events after that snapshot. Never a replay from seq 1 unless no snapshot is usable.
+ */
+export async function loadState(log: EventLog, seq: number, options: LoadStateOptions = {}): Promise<Projector> {
+  const target = Math.min(seq, log.lastSeq);
+  const projector = await startingPoint(log, target, options);
+  return replayOnto(log, projector, target, options);
+}
+
+/** Applies events `projector.seq + 1 .. to` onto `projector`; events the fold refuses are reported. */
+export async function replayOnto(log: EventLog, projector: Projector, to: number, options: LoadStateOptions = {}): Promise<Projector> {
+  const start = projector.seq;
+  for await (const batch of log.readBatches({ from: start + 1, to })) {
+    for (const event of batch) applyOrReport(projector, event, options);
+    options.onProgress?.(projector.seq - start, to - start);
+  }
+  return projector;
+}
+
+function applyOrReport(projector: Projector, event: { seq: number } & Parameters<Projector['apply']>[0], options: LoadStateOptions): void {
+  try {
+    const { notice } = projector.apply(event, event.seq);
+    if (notice) options.onReport?.({ code: notice.code, message: notice.message, seq: event.seq });
+  } catch (err) {
+    if (!isMeshfoldError(err)) throw err;
+    projector.skip(event.seq);
+    options.onReport?.({ code: err.code, message: err.message, seq: event.seq });
+  }
+}
+
+async function startingPoint(log: EventLog, target: number, options: LoadStateOptions): Promise<Projector> {
+  const warm = options.from && options.from.seq <= target ? options.from : undefined;
+  let at = target;
+  while (at > (warm?.seq ?? 0)) {
+    const snapshot = await log.snapshotAtOrBefore(at, PROJECTOR_VERSION);
+    if (!snapshot || snapshot.seq <= (warm?.seq ?? 0)) break;
+    const projector = Projector.fromSnapshot(snapshot.state as ProjectorSnapshot);
+    if (options.verifySnapshots === false || projector.hash() === snapshot.hash) return projector;
+    options.onReport?.({
+      code: 'STORE_SNAPSHOT_REJECTED', seq: snapshot.seq,
+      message: `snapshot at seq ${snapshot.seq} rebuilds to another state hash than it was written with; ignored`,
+    });
+    at = snapshot.seq - 1;
+  }
+  return warm ? Projector.fromSnapshot(warm.toSnapshot()) : new Projector();
+}

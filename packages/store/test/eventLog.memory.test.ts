@@ -1,0 +1,32 @@
+import { MemoryLevel } from 'memory-level';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EventLog } from '../src/index.js';
+import { backendSuite } from './backendSuite.js';
+import { addedRange } from './support/watchEvents.js';
+
+backendSuite('EventLog on memory-level', async () => {
+  // One database instance is the data: every log of the fixture opens that same instance.
+  const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' });
+  return {
+    open: async (options) => {
+      const log = new EventLog(db, { name: 'memory log', ...options });
+      await log.open();
+      return log;
+    },
+    raw: () => db,
+    dispose: () => db.close(),
+  };
+});
+
+test('openMemory gives independent, open logs', async () => {
+  const one = await EventLog.openMemory();
+  const two = await EventLog.openMemory();
+  assert.is(one.status, 'open');
+  await one.append(addedRange(1, 2));
+  assert.is(one.lastSeq, 2);
+  assert.is(two.lastSeq, 0);
+  await Promise.all([one.close(), two.close()]);
+});
+
+test.run();
