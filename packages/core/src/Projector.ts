@@ -43,13 +43,18 @@ export class Projector {
 
   /**
    * Applies one event. `seq` defaults to the next one. An invalid event throws a coded error and
-   * leaves the state as it was; its seq is still consumed, since the log has it.
+   * leaves the state and seq as they were (see {@link skip}).
    */
   apply(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
-    this.#seq = seq;
     const paired = pairEvent((key) => this.lookup(key), event, seq);
+    this.#seq = seq;
     const deltas = paired.change ? applyChange(this.state, paired.change) : [];
     return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
+  }
+
+  /** Marks `seq` as consumed without applying it: replay of a log event the fold refused. */
+  skip(seq: number): void {
+    this.#seq = seq;
   }
 
   lookup(key: string): ObjectRecord | undefined {

@@ -1,0 +1,64 @@
+import { isMeshfoldError, Projector, type Delta } from '@meshfold/core';
+import type { EventLog } from '@meshfold/store';
+import { formatTable } from '../formatTable.js';
+import type { Io } from '../Io.js';
+import { outputFormat, parseObjectKey } from '../resolvePoint.js';
+import { safeIdentity } from './events.js';
+
+export interface HistoryEntry {
+  seq: number;
+  time: string;
+  type: string;
+  /** The object the event was about: the one asked for, or another whose change involved it. */
+  object: string;
+  deltas: Delta[];
+  error?: { code: string; message: string };
+}
+
+/**
+ * Every event that touched the object, and every event on another object that changed this
+ * object's associations, with what each changed. Replays the whole log: history needs all of it.
+ */
+export async function history(log: EventLog, target: unknown, options: { o?: string }, io: Io): Promise<number> {
+  const format = outputFormat(options.o, ['table', 'json'] as const);
+  const key = parseObjectKey(target);
+  const [kind, ns, name] = key.split('/') as [string, string, string];
+  const short = `${ns}/${name}`;
+  const involves = (d: Delta) => (d.type === 'association-added' || d.type === 'association-removed')
+    && (kind === 'ServiceEntry' ? d.serviceEntry === short : d.workloadEntry === short);
+  const projector = new Projector();
+  const entries: HistoryEntry[] = [];
+  for await (const batch of log.readBatches()) {
+    for (const event of batch) {
+      const object = safeIdentity(event);
+      const own = object === key;
+      try {
+        const { deltas } = projector.apply(event, event.seq);
+        const relevant = own ? [...deltas] : deltas.filter(involves);
+        if (own || relevant.length > 0) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: relevant });
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        projector.skip(event.seq);
+        if (own) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: [], error: { code: err.code, message: err.message } });
+      }
+    }
+  }
+  if (format === 'json') io.out(`${JSON.stringify({ object: key, entries }, null, 2)}\n`);
+  else if (entries.length === 0) io.out(`no event in the log touched ${key}\n`);
+  else io.out(formatTable(['SEQ', 'TIME', 'EVENT', 'CHANGES'], entries.map(row)));
+  return 0;
+}
+
+function row(e: HistoryEntry): string[] {
+  const changes = e.error ? `rejected: ${e.error.code}` : e.deltas.map(describe).join('; ') || 'no change';
+  return [String(e.seq), e.time, `${e.type} ${e.object}`, changes];
+}
+
+function describe(d: Delta): string {
+  switch (d.type) {
+    case 'association-added': return `+assoc ${d.serviceEntry} -> ${d.workloadEntry}`;
+    case 'association-removed': return `-assoc ${d.serviceEntry} -> ${d.workloadEntry}`;
+    case 'shard-replaced': return `endpoints ${d.host} (${d.namespace}): ${d.endpoints.length}`;
+    default: return `${d.type.replace('service-', 'service ')} ${d.host}`;
+  }
+}

@@ -1,0 +1,64 @@
+import { createReadStream } from 'node:fs';
+import type { WatchEvent } from '@meshfold/core';
+import { EventLog, ProjectedLog } from '@meshfold/store';
+import type { Io } from '../Io.js';
+import { requireLogDir, withLog } from '../openLog.js';
+import { progress } from '../progress.js';
+import { readInput, type InputItem } from '../readInput.js';
+
+export interface RecordOptions {
+  log?: string;
+  delete?: boolean;
+  snapshotEvery?: number;
+  batch?: number;
+}
+
+/**
+ * Streams every input into the log: valid events are appended in atomic batches, everything else
+ * is reported with its file and document index. Exit 1 when anything was rejected.
+ */
+export async function record(files: string[], options: RecordOptions, io: Io): Promise<number> {
+  const dir = requireLogDir(options.log);
+  const log = await EventLog.openDir(dir);
+  return withLog(log, async () => {
+    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
+    const firstSeq = log.lastSeq + 1;
+    const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
+    let rejected = 0;
+    let pending: InputItem[] = [];
+    const flush = async () => {
+      const result = await projected.record(pending.map((item) => item.event as WatchEvent));
+      for (const r of result.rejected) {
+        const item = pending[r.index]!;
+        rejected++;
+        io.err(`${position(item)}: ${r.error.code}: ${r.error.message}\n`);
+      }
+      for (const n of result.notices) io.err(`warning: ${n.code}: ${n.message}\n`);
+      pending = [];
+      bar.update(log.lastSeq - firstSeq + 1, 0);
+    };
+    for (const file of files.length > 0 ? files : ['-']) {
+      const stream = file === '-' ? io.stdin : createReadStream(file);
+      for await (const item of readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) })) {
+        if (item.error) {
+          rejected++;
+          io.err(`${item.error.code}: ${item.error.message}\n`);
+          continue;
+        }
+        pending.push(item);
+        if (pending.length >= (options.batch ?? 1000)) await flush();
+      }
+    }
+    if (pending.length > 0) await flush();
+    await projected.snapshot();
+    bar.done();
+    const count = log.lastSeq - firstSeq + 1;
+    const range = count > 0 ? `seq ${firstSeq}..${log.lastSeq}` : 'nothing appended';
+    io.out(`recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${rejected}\n`);
+    return rejected > 0 ? 1 : 0;
+  });
+}
+
+function position(item: InputItem): string {
+  return `${item.source}:${item.line}: document ${item.index}${item.item !== undefined ? ` item ${item.item}` : ''}`;
+}

@@ -1,0 +1,74 @@
+import { isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
+import type { EventLog } from '@meshfold/store';
+import { explainAssociation, type Reason } from '../explainAssociation.js';
+import type { Io } from '../Io.js';
+import { outputFormat, parseNameKey, resolvePoint } from '../resolvePoint.js';
+import { safeIdentity } from './events.js';
+
+export interface WhyAnswer {
+  seq: number;
+  serviceEntry: string;
+  workloadEntry: string;
+  associated: boolean;
+  /** The event that created the current association, or that last ended it. */
+  since?: { seq: number; time: string; event: string };
+  reasons: Reason[];
+  /** The last event about either object that the fold refused (e.g. invalid), if any. */
+  rejected?: { seq: number; object: string; code: string; message: string };
+}
+
+/** Whether SE selects WE at a point, since when, and if not, every rule that fails. */
+export async function why(log: EventLog, se: unknown, we: unknown, options: { at?: unknown; o?: string }, io: Io): Promise<number> {
+  const format = outputFormat(options.o, ['text', 'json'] as const);
+  const seKey = parseNameKey(se, 'SERVICEENTRY');
+  const weKey = parseNameKey(we, 'WORKLOADENTRY');
+  const seq = await resolvePoint(log, options.at);
+  const answer = await explainAt(log, seKey, weKey, seq);
+  io.out(format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : text(answer));
+  return 0;
+}
+
+/** Replays up to `seq`, remembering when the pair's association last changed. */
+export async function explainAt(log: EventLog, seKey: string, weKey: string, seq: number): Promise<WhyAnswer> {
+  const projector = new Projector();
+  let since: WhyAnswer['since'];
+  let rejected: WhyAnswer['rejected'];
+  const mine = new Set([`ServiceEntry/${seKey}`, `WorkloadEntry/${weKey}`]);
+  for await (const batch of log.readBatches({ from: 1, to: seq })) {
+    for (const event of batch) {
+      try {
+        const { deltas } = projector.apply(event, event.seq);
+        if (deltas.some((d) => (d.type === 'association-added' || d.type === 'association-removed')
+          && d.serviceEntry === seKey && d.workloadEntry === weKey)) since = describe(event);
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        projector.skip(event.seq);
+        const object = safeIdentity(event);
+        if (mine.has(object)) rejected = { seq: event.seq, object, code: err.code, message: err.message };
+      }
+    }
+  }
+  const { associated, reasons } = explainAssociation(projector.state, seKey, weKey);
+  return {
+    seq, serviceEntry: seKey, workloadEntry: weKey, associated,
+    ...(since && { since }), reasons, ...(rejected && { rejected }),
+  };
+}
+
+function describe(e: LoggedEvent): NonNullable<WhyAnswer['since']> {
+  return { seq: e.seq, time: e.time, event: `${e.type} ${safeIdentity(e)}` };
+}
+
+function text(a: WhyAnswer): string {
+  const lines = [a.associated
+    ? `ServiceEntry ${a.serviceEntry} selects WorkloadEntry ${a.workloadEntry} at seq ${a.seq}`
+    : `ServiceEntry ${a.serviceEntry} does not select WorkloadEntry ${a.workloadEntry} at seq ${a.seq}`];
+  if (a.since) {
+    lines.push(a.associated
+      ? `  since seq ${a.since.seq} (${a.since.event}, ${a.since.time})`
+      : `  associated until seq ${a.since.seq} (${a.since.event}, ${a.since.time})`);
+  }
+  for (const r of a.reasons) lines.push(`  - ${r.message} [${r.code}]`);
+  if (a.rejected) lines.push(`  ! seq ${a.rejected.seq}: ${a.rejected.object} was rejected: ${a.rejected.message}`);
+  return `${lines.join('\n')}\n`;
+}
