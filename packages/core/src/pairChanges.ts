@@ -23,8 +23,9 @@ export function pairChanges(options: PairChangesOptions = {}): OperatorFunction<
     let last = 0;
     return source.pipe(concatMap((event) => {
       const seq = event.seq ?? last + 1;
-      last = seq;
       const paired = tryPair(cache, event, seq, options);
+      // As with Projector: a rejected event takes no seq, an unknown delete does (it is recorded).
+      if (paired) last = seq;
       if (paired?.notice) options.onRejected?.(paired.notice);
       const change = paired?.change;
       if (!change) return EMPTY;

@@ -14,7 +14,8 @@ export interface PairResult {
 /**
  * Turns a watch event into an explicit (old, new) change. `old` always comes from `lookup`, the
  * last version seen — a DELETED payload's own labels are never trusted (istio#25678).
- * Throws `INPUT_UNSUPPORTED_KIND` / `INPUT_INVALID_OBJECT` without side effects.
+ * Throws `INPUT_UNSUPPORTED_KIND` / `INPUT_INVALID_OBJECT` without side effects; messages name the
+ * object, and callers add where it came from (a seq, a file position).
  */
 export function pairEvent(
   lookup: (key: string) => ObjectRecord | undefined, event: WatchEvent, seq: number,
@@ -23,17 +24,12 @@ export function pairEvent(
   const old = lookup(key);
   if (event.type === 'DELETED') {
     if (old) return { change: { seq, key, old, new: undefined } };
-    return { notice: { code: 'INPUT_UNKNOWN_DELETE', message: `seq ${seq}: DELETED ${key}, which was never added; nothing to remove` } };
+    return { notice: { code: 'INPUT_UNKNOWN_DELETE', message: `DELETED ${key}, which was never added; nothing to remove` } };
   }
   if (event.type !== 'ADDED' && event.type !== 'MODIFIED') {
-    throw new MeshfoldError('INPUT_MALFORMED', `seq ${seq}: ${key}: unknown event type ${JSON.stringify(event.type)}`, { seq, object: key });
+    throw new MeshfoldError('INPUT_MALFORMED', `${key}: unknown event type ${JSON.stringify(event.type)}`, { seq, object: key });
   }
-  try {
-    return { change: { seq, key, old, new: toRecord(event.object) } };
-  } catch (err) {
-    if (err instanceof MeshfoldError) throw new MeshfoldError(err.code, `seq ${seq}: ${err.message}`, { ...err.details, seq });
-    throw err;
-  }
+  return { change: { seq, key, old, new: toRecord(event.object) } };
 }
 
 /** `Kind/ns/name` of an event's object, or an error naming what is missing. */
@@ -41,11 +37,11 @@ export function identityOf(obj: KubeObject, seq: number): string {
   const kind = obj?.kind;
   if (kind !== 'ServiceEntry' && kind !== 'WorkloadEntry') {
     throw new MeshfoldError('INPUT_UNSUPPORTED_KIND',
-      `seq ${seq}: kind ${JSON.stringify(kind ?? null)} is not a ServiceEntry or WorkloadEntry`, { seq });
+      `kind ${JSON.stringify(kind ?? null)} is not a ServiceEntry or WorkloadEntry`, { seq });
   }
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name === '') {
-    throw new MeshfoldError('INPUT_INVALID_OBJECT', `seq ${seq}: ${kind} without metadata.name`, { seq });
+    throw new MeshfoldError('INPUT_INVALID_OBJECT', `${kind} without metadata.name`, { seq });
   }
   return objectKey(kind, namespaceOf(obj), name);
 }

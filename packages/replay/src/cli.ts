@@ -11,11 +11,17 @@ import { processIo, type Io } from './Io.js';
 import { openExistingLog, withLog } from './openLog.js';
 
 type Opts = Record<string, unknown>;
+
+const COMMANDS = ['record', 'events', 'endpoints', 'associations', 'diff', 'history', 'why', 'verify'];
 type Handler = (...args: unknown[]) => Promise<number>;
 
 /** Runs one command line and resolves to its exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   try {
+    const command = argv.find((a) => !a.startsWith('-'));
+    if (command !== undefined && argv[0] === command && !COMMANDS.includes(command)) {
+      throw new MeshfoldError('CLI_USAGE', `unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(', ')}`);
+    }
     const parsed = program(io).parse(['node', 'meshfold', ...argv], {
       lazy: true,
       unknown: (flag: string) => { throw new MeshfoldError('CLI_USAGE', `unknown option ${flag} (see meshfold --help)`); },

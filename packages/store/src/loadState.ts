@@ -38,11 +38,11 @@ export async function replayOnto(log: EventLog, projector: Projector, to: number
 function applyOrReport(projector: Projector, event: { seq: number } & Parameters<Projector['apply']>[0], options: LoadStateOptions): void {
   try {
     const { notice } = projector.apply(event, event.seq);
-    if (notice) options.onReport?.({ code: notice.code, message: notice.message, seq: event.seq });
+    if (notice) options.onReport?.({ code: notice.code, message: `seq ${event.seq}: ${notice.message}`, seq: event.seq });
   } catch (err) {
     if (!isMeshfoldError(err)) throw err;
     projector.skip(event.seq);
-    options.onReport?.({ code: err.code, message: err.message, seq: event.seq });
+    options.onReport?.({ code: err.code, message: `seq ${event.seq}: ${err.message}`, seq: event.seq });
   }
 }
 
