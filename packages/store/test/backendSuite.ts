@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '@meshfold/core';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventLog, type EventLogOptions, type StoreReport } from '../src/index.js';
@@ -190,7 +190,7 @@ export function backendSuite(name: string, backend: Backend): void {
   test('tail replays from a seq, then follows appends', async (context) => {
     const log = await open(context);
     await log.append(addedRange(1, 6));
-    const tailed = firstValueFrom(log.tail(4).pipe(take(5), toArray()));
+    const tailed = firstValueFrom(log.tail(4).pipe(take(5), timeout({ each: 5000 }), toArray()));
     await log.append(addedRange(7, 2));
     assert.equal(seqs(await tailed), [4, 5, 6, 7, 8]);
   });
@@ -208,7 +208,8 @@ export function backendSuite(name: string, backend: Backend): void {
     })();
     await headStart;
     const subscribedAt = log.lastSeq;
-    const tailed = await firstValueFrom(log.tail(1).pipe(take(total), toArray()));
+    // A tail that lost an event would wait forever for the last one: fail instead.
+    const tailed = await firstValueFrom(log.tail(1).pipe(take(total), timeout({ each: 5000 }), toArray()));
     await writer;
     assert.ok(subscribedAt < total, `appends were still running when tail subscribed (at ${subscribedAt})`);
     assert.equal(seqs(tailed), range(1, total));

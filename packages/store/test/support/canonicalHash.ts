@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
 
-/** sha256 of JSON with object keys sorted, so equal data hashes equal whatever its key order. */
-export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+/**
+ * sha256 of the canonical JSON (object keys sorted) of each item in turn, so equal data
+ * hashes equal whatever its key order, without building one string for the whole log.
+ */
+export function canonicalHash(items: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(canonicalJson(item)).update('\n');
+  return hash.digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) =>
-      `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return JSON.stringify(value, (_key, inner: unknown) => (isPlainObject(inner) ? sortedKeys(inner) : inner));
+}
+
+function sortedKeys(value: Record<string, unknown>): Record<string, unknown> {
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = value[key];
+  return sorted;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
