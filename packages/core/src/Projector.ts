@@ -52,6 +52,17 @@ export class Projector {
     return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
   }
 
+  /**
+   * Like {@link apply} but skips endpoint and service deltas (association deltas are free and
+   * still returned): for replay, where the resulting state is what matters.
+   */
+  replay(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
+    const paired = pairEvent((key) => this.lookup(key), event, seq);
+    this.#seq = seq;
+    const deltas = paired.change ? applyChange(this.state, paired.change, false) : [];
+    return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
+  }
+
   /** Marks `seq` as consumed without applying it: replay of a log event the fold refused. */
   skip(seq: number): void {
     this.#seq = seq;
@@ -80,7 +91,7 @@ export class Projector {
   static fromSnapshot(snapshot: ProjectorSnapshot): Projector {
     const p = new Projector(createState(), snapshot.seq);
     for (const rec of snapshot.objects) {
-      applyChange(p.state, { seq: snapshot.seq, key: recordKey(rec), old: p.lookup(recordKey(rec)), new: rec });
+      applyChange(p.state, { seq: snapshot.seq, key: recordKey(rec), old: p.lookup(recordKey(rec)), new: rec }, false);
     }
     return p;
   }

@@ -20,40 +20,43 @@ export interface Change {
 /**
  * Applies one change to the state and returns what changed. Work is proportional to what the
  * change affects: the ServiceEntries it was or becomes associated with and their shards.
+ * With `emit` false only association deltas come back (they cost nothing extra): replay needs
+ * the state, and skipping the before/after endpoint lists of the shards makes it much cheaper.
  */
-export function applyChange(state: ProjectionState, change: Change): Delta[] {
+export function applyChange(state: ProjectionState, change: Change, emit = true): Delta[] {
   const rec = change.new ?? change.old;
   if (!rec) return [];
   return rec.kind === 'ServiceEntry'
-    ? applyService(state, change.old as ServiceEntryRecord | undefined, change.new as ServiceEntryRecord | undefined)
-    : applyWorkload(state, change.old as WorkloadEntryRecord | undefined, change.new as WorkloadEntryRecord | undefined);
+    ? applyService(state, change.old as ServiceEntryRecord | undefined, change.new as ServiceEntryRecord | undefined, emit)
+    : applyWorkload(state, change.old as WorkloadEntryRecord | undefined, change.new as WorkloadEntryRecord | undefined, emit);
 }
 
-function applyWorkload(state: ProjectionState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined): Delta[] {
+function applyWorkload(
+  state: ProjectionState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined, emit: boolean,
+): Delta[] {
   const weKey = nameKey((nu ?? old)!);
   const before = state.selectedBy.get(weKey);
   const after = nu ? candidateServices(state, nu).filter((se) => selects(state.serviceEntries.get(se)!, nu)) : [];
-  const shards = shardsOfServices(state, [...before, ...after]);
-  const previous = endpointsByShard(state, shards);
+  const previous = emit ? endpointsByShard(state, shardsOfServices(state, [...before, ...after])) : undefined;
 
   if (old) unindexWorkload(state, weKey, old);
   if (nu) indexWorkload(state, weKey, nu);
   const links = relink(state, after, before, (se) => [se, weKey]);
-  return [...links, ...shardDeltas(state, previous)];
+  return previous ? [...links, ...shardDeltas(state, previous)] : links;
 }
 
-function applyService(state: ProjectionState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined): Delta[] {
+function applyService(
+  state: ProjectionState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined, emit: boolean,
+): Delta[] {
   const seKey = nameKey((nu ?? old)!);
   const before = state.selected.get(seKey);
   const after = nu ? selectWorkloads(state, nu) : [];
-  const shards = new Set([...hostShards(old), ...hostShards(nu)]);
-  const previous = endpointsByShard(state, shards);
+  const previous = emit ? endpointsByShard(state, new Set([...hostShards(old), ...hostShards(nu)])) : undefined;
 
   if (old) unindexService(state, seKey, old);
   if (nu) indexService(state, seKey, nu);
-  const services = serviceDeltas(seKey, old, nu);
   const links = relink(state, after, before, (we) => [seKey, we]);
-  return [...services, ...links, ...shardDeltas(state, previous)];
+  return previous ? [...serviceDeltas(seKey, old, nu), ...links, ...shardDeltas(state, previous)] : links;
 }
 
 /** ServiceEntries whose selector could match `we`: only those sharing a label, or empty selectors. */

@@ -1,5 +1,5 @@
 import { MeshfoldError } from './MeshfoldError.js';
-import { mergeLabels } from './labels.js';
+import { mergeLabels, sortedMap } from './labels.js';
 import type {
   IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
 } from './objects.js';
@@ -46,10 +46,10 @@ function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntryS
     ports: (spec.ports ?? []).map(portRecord),
     location: spec.location ?? 'MESH_EXTERNAL',
     resolution: spec.resolution ?? 'NONE',
-    selector: spec.workloadSelector ? { ...spec.workloadSelector.labels } : undefined,
+    selector: spec.workloadSelector ? sortedMap(spec.workloadSelector.labels) : undefined,
     // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
     endpoints: (spec.endpoints ?? []).map((ep, i) =>
-      workload('ServiceEntry', namespace, `${name}-${i}`, ep, { ...ep.labels })),
+      workload('ServiceEntry', namespace, `${name}-${i}`, ep, sortedMap(ep.labels))),
   };
 }
 
@@ -65,7 +65,7 @@ function workload(
     namespace,
     name,
     address: spec.address ?? '',
-    ports: spec.ports && Object.keys(spec.ports).length > 0 ? { ...spec.ports } : undefined,
+    ports: spec.ports && Object.keys(spec.ports).length > 0 ? sortedMap(spec.ports) : undefined,
     labels,
     network: spec.network ?? '',
     locality: localityOf(spec.locality, labels),

@@ -36,9 +36,10 @@ function trackLive(live: Map<string, ObjectRecord>, event: WatchEvent, seq: numb
   else live.set(key, toRecord(event.object));
 }
 
-test('after every event, incremental state == state recomputed from the live objects, and delta consumers agree', () => {
+test('after every event, incremental state == state recomputed from the live objects == delta-free replay, and delta consumers agree', () => {
   fc.assert(fc.property(watchStream(), (events) => {
     const projector = new Projector();
+    const replayer = new Projector(); // the delta-free path replay uses
     const live = new Map<string, ObjectRecord>();
     const mirror = new DeltaMirror();
     events.forEach((event, i) => {
@@ -52,10 +53,12 @@ test('after every event, incremental state == state recomputed from the live obj
         return;
       }
       const { deltas } = projector.apply(event, seq);
+      replayer.replay(event, seq);
       mirror.apply(deltas);
 
       const hash = projector.hash();
       assert.is(hash, stateHash(recomputeView(live.values())), `seq ${seq}: incremental != from scratch`);
+      assert.is(replayer.hash(), hash, `seq ${seq}: replay without deltas != apply`);
       if (hash === before) assert.is(deltas.length, 0, `seq ${seq}: deltas emitted for a change that changed nothing`);
       assert.equal(mirror.endpointIds(), endpointsOf(projector.state).map(endpointIdentity).sort(), `seq ${seq}: EDS deltas drifted`);
       assert.equal([...mirror.associations].sort(),

@@ -37,7 +37,7 @@ export async function replayOnto(log: EventLog, projector: Projector, to: number
 
 function applyOrReport(projector: Projector, event: { seq: number } & Parameters<Projector['apply']>[0], options: LoadStateOptions): void {
   try {
-    const { notice } = projector.apply(event, event.seq);
+    const { notice } = projector.replay(event, event.seq);
     if (notice) options.onReport?.({ code: notice.code, message: `seq ${event.seq}: ${notice.message}`, seq: event.seq });
   } catch (err) {
     if (!isMeshfoldError(err)) throw err;

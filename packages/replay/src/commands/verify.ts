@@ -20,7 +20,7 @@ export async function verify(log: EventLog, io: Io): Promise<number> {
     for (const event of batch) {
       count++;
       try {
-        projector.apply(event, event.seq);
+        projector.replay(event, event.seq);
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         throw new MeshfoldError('VERIFY_INVALID_EVENT', `seq ${event.seq}: the event does not apply: ${err.message}`, { seq: event.seq });

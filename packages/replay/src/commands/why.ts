@@ -37,7 +37,7 @@ export async function explainAt(log: EventLog, seKey: string, weKey: string, seq
   for await (const batch of log.readBatches({ from: 1, to: seq })) {
     for (const event of batch) {
       try {
-        const { deltas } = projector.apply(event, event.seq);
+        const { deltas } = projector.replay(event, event.seq);
         if (deltas.some((d) => (d.type === 'association-added' || d.type === 'association-removed')
           && d.serviceEntry === seKey && d.workloadEntry === weKey)) since = describe(event);
       } catch (err) {
