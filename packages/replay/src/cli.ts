@@ -55,7 +55,7 @@ function program(io: Io) {
     .command('record [...files]')
     .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
-    .option('--snapshot-every', 'Write a state snapshot every N events', 1000)
+    .option('--snapshot-every', 'Write a state snapshot every N events', 10000)
     .example('record --log ./log events.json')
     .example('record --log ./log -   # kubectl get serviceentries,workloadentries -A -w -o json --output-watch-events | meshfold record --log ./log')
     .action(async (files: string[] | string | undefined, opts: Opts) => {

@@ -5,8 +5,13 @@ import type { EventLog } from './EventLog.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
 
 export interface ProjectedLogOptions extends LoadStateOptions {
-  /** Write a snapshot whenever this many events have been appended since the last one. Default: 1000. */
+  /** Write a snapshot whenever this many events have been appended since the last one. Default: 10000. */
   snapshotEvery?: number;
+  /**
+   * Compute endpoint and service deltas for each recorded event (for live consumers). Default
+   * false: recording then only keeps the state current, and returns association deltas alone.
+   */
+  deltas?: boolean;
 }
 
 export interface Rejection {
@@ -30,18 +35,20 @@ export class ProjectedLog {
   readonly log: EventLog;
   readonly projector: Projector;
   readonly #snapshotEvery: number;
+  readonly #deltas: boolean;
   #sinceSnapshot: number;
 
-  private constructor(log: EventLog, projector: Projector, snapshotEvery: number) {
+  private constructor(log: EventLog, projector: Projector, options: ProjectedLogOptions) {
     this.log = log;
     this.projector = projector;
-    this.#snapshotEvery = snapshotEvery;
+    this.#snapshotEvery = options.snapshotEvery ?? 10_000;
+    this.#deltas = options.deltas ?? false;
     this.#sinceSnapshot = 0;
   }
 
   static async open(log: EventLog, options: ProjectedLogOptions = {}): Promise<ProjectedLog> {
     const projector = await loadState(log, log.lastSeq, options);
-    return new ProjectedLog(log, projector, options.snapshotEvery ?? 1000);
+    return new ProjectedLog(log, projector, options);
   }
 
   /**
@@ -53,7 +60,8 @@ export class ProjectedLog {
     const result: RecordResult = { seqs: [], deltas: [], rejected: [], notices: [] };
     events.forEach((event, index) => {
       try {
-        const applied = this.projector.apply(event, this.log.lastSeq + accepted.length + 1);
+        const seq = this.log.lastSeq + accepted.length + 1;
+        const applied = this.#deltas ? this.projector.apply(event, seq) : this.projector.replay(event, seq);
         accepted.push(event);
         result.deltas.push(...applied.deltas);
         if (applied.notice) result.notices.push({ seq: applied.seq, ...applied.notice });

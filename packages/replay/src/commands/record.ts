@@ -21,7 +21,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
   const dir = requireLogDir(options.log);
   const log = await EventLog.openDir(dir);
   return withLog(log, async () => {
-    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
+    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 10_000 });
     const firstSeq = log.lastSeq + 1;
     const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
     let rejected = 0;

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench [-- --quick]`: measures the budgets of the README and prints progress on stderr,
+ * then one JSON object of figures on stdout. Throughput is always quoted next to a raw LevelDB
+ * baseline measured in the same run, since absolute numbers on a shared machine mean little.
+ */
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Projector } from '@meshfold/core';
+import { main, type Io } from '@meshfold/replay';
+import { EventLog, loadState, replayOnto } from '@meshfold/store';
+import { measureMemory } from './lib/bench/measureMemory.js';
+import { rawReadSeconds, rawWriteSeconds, readRawEvents } from './lib/bench/rawLevel.js';
+import { relabelMicros } from './lib/bench/relabelCost.js';
+import { seededRandom } from './lib/random.js';
+import { churnEvents, kubectlJson } from './lib/scenario.js';
+
+const quick = process.argv.includes('--quick');
+const size = quick
+  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50 }
+  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 100_000, travels: 200 };
+const work = mkdtempSync(join(tmpdir(), 'meshfold-bench-'));
+const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+const silentIo: Io = { out: () => {}, err: (t) => process.stderr.write(t), interactive: false, stdin: process.stdin };
+
+async function seedScenario() {
+  say(`memory: ${size.seedSes} ServiceEntries x 10 endpoints, inline and selector`);
+  const inline = await measureMemory('inline', size.seedSes, 10);
+  const selector = await measureMemory('selector', size.seedSes, 10);
+  say(`memory: growth to ${size.growthSes} ServiceEntries`);
+  const inline10x = await measureMemory('inline', size.growthSes, 10);
+  const selector10x = await measureMemory('selector', size.growthSes, 10);
+  return {
+    inline: { bytesPerEndpoint: round(inline.bytesPerEndpoint, 1) },
+    selector: { bytesPerEndpoint: round(selector.bytesPerEndpoint, 1) },
+    growthRatio10x: round(Math.max(inline10x.retainedBytes / inline.retainedBytes, selector10x.retainedBytes / selector.retainedBytes)),
+    growthRatio10xInline: round(inline10x.retainedBytes / inline.retainedBytes),
+    growthRatio10xSelector: round(selector10x.retainedBytes / selector.retainedBytes),
+  };
+}
+
+async function writeChurnFile(path: string) {
+  const out = createWriteStream(path);
+  for (const event of churnEvents({ events: size.churn, ses: size.churnSes, wes: size.churnWes })) {
+    if (!out.write(kubectlJson(event))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function recordAndReplay(logDir: string) {
+  const input = join(work, 'churn.json');
+  say(`record: generating a ${size.churn}-event churn stream (kubectl format)`);
+  await writeChurnFile(input);
+  say('record: meshfold record (parse + validate + fold + append + snapshots)');
+  let start = performance.now();
+  const code = await main(['record', '--log', logDir, input], silentIo);
+  const recordSeconds = (performance.now() - start) / 1000;
+  if (code !== 0) throw new Error(`record exited ${code}`);
+  rmSync(input);
+
+  say('record: raw classic-level batch writes of the same encoded events');
+  const raw = await readRawEvents(logDir);
+  const rawWrite = await rawWriteSeconds(join(work, 'raw'), raw);
+  raw.length = 0;
+
+  say('replay: read + decode + fold from seq 1');
+  const log = await EventLog.openDir(logDir);
+  start = performance.now();
+  const replayed = await replayOnto(log, new Projector(), log.lastSeq);
+  const replaySeconds = (performance.now() - start) / 1000;
+  const events = log.lastSeq;
+  await log.close();
+  say('replay: raw iterate + msgpackr unpack');
+  const rawRead = await rawReadSeconds(logDir);
+  return {
+    record: { eventsPerSec: Math.round(events / recordSeconds), rawLevelEventsPerSec: Math.round(events / rawWrite), ratio: round(rawWrite / recordSeconds) },
+    replay: { eventsPerSec: Math.round(events / replaySeconds), rawLevelEventsPerSec: Math.round(rawRead.count / rawRead.seconds), ratio: round(rawRead.seconds / replaySeconds) },
+    liveObjects: replayed.state.serviceEntries.size + replayed.state.workloadEntries.size,
+  };
+}
+
+async function timeTravel(logDir: string) {
+  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 10000 events)`);
+  const log = await EventLog.openDir(logDir);
+  const random = seededRandom(4211);
+  const seqAt = () => 1 + Math.floor(random() * log.lastSeq);
+  for (let i = 0; i < 10; i++) await loadState(log, seqAt()); // warm the process
+  const ms: number[] = [];
+  for (let i = 0; i < size.travels; i++) {
+    const start = performance.now();
+    await loadState(log, seqAt());
+    ms.push(performance.now() - start);
+  }
+  await log.close();
+  ms.sort((a, b) => a - b);
+  const pct = (p: number) => round(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!, 1);
+  return { p50Ms: pct(0.5), p99Ms: pct(0.99) };
+}
+
+function relabel() {
+  say(`relabel: mean cost at ${size.relabelSmall} vs ${size.relabelLarge} ServiceEntries`);
+  const small = relabelMicros(size.relabelSmall, size.relabels);
+  const large = relabelMicros(size.relabelLarge, size.relabels);
+  return { microsAt1k: round(small), microsAtLarge: round(large), costRatio100kVs1k: round(large / small) };
+}
+
+try {
+  const started = performance.now();
+  const seed = await seedScenario();
+  const logDir = join(work, 'log');
+  const { record, replay, liveObjects } = await recordAndReplay(logDir);
+  const travel = await timeTravel(logDir);
+  const relabelFigures = relabel();
+  const cpu = cpus();
+  process.stdout.write(`${JSON.stringify({
+    quick,
+    seedScenario: seed,
+    record,
+    replay,
+    relabel: relabelFigures,
+    timeTravel: travel,
+    churn: { events: size.churn, serviceEntries: size.churnSes, workloadEntries: size.churnWes, liveObjectsAtEnd: liveObjects },
+    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, node: process.version },
+    seconds: round((performance.now() - started) / 1000, 1),
+  }, null, 2)}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
