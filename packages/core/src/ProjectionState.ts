@@ -9,10 +9,14 @@ import { SetMultimap } from './SetMultimap.js';
 export interface ProjectionState {
   readonly serviceEntries: Map<string, ServiceEntryRecord>;
   readonly workloadEntries: Map<string, WorkloadEntryRecord>;
-  /** ns → WorkloadEntries, for empty selectors. */
-  readonly workloadsByNamespace: SetMultimap;
-  /** `ns/key=value` → WorkloadEntries carrying that label, to select for a ServiceEntry. */
+  /**
+   * `ns/key=value` → WorkloadEntries carrying that label, to select for a ServiceEntry. Only
+   * label keys some selector in the namespace has used are indexed: most labels (version,
+   * topology, …) are never selected on, and indexing them would cost memory per workload.
+   */
   readonly workloadsByLabel: SetMultimap;
+  /** ns → label keys indexed in `workloadsByLabel`. A key, once indexed, stays indexed. */
+  readonly indexedLabelKeys: SetMultimap;
   /** `ns/key=value` → ServiceEntries whose selector has that label, to find candidates for a WorkloadEntry. */
   readonly selectorsByLabel: SetMultimap;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
@@ -29,8 +33,8 @@ export function createState(): ProjectionState {
   return {
     serviceEntries: new Map(),
     workloadEntries: new Map(),
-    workloadsByNamespace: new SetMultimap(),
     workloadsByLabel: new SetMultimap(),
+    indexedLabelKeys: new SetMultimap(),
     selectorsByLabel: new SetMultimap(),
     emptySelectors: new SetMultimap(),
     selected: new SetMultimap(),

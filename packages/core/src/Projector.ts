@@ -2,6 +2,7 @@ import { applyChange, type Change } from './applyChange.js';
 import type { Delta } from './Delta.js';
 import type { WatchEvent } from './objects.js';
 import { pairEvent, type PairResult } from './pairEvent.js';
+import { Interner } from './Interner.js';
 import { createState, type ProjectionState } from './ProjectionState.js';
 import { objectsOf, viewOf, type ProjectionView } from './ProjectionView.js';
 import { recordKey, type ObjectRecord } from './records.js';
@@ -29,6 +30,7 @@ export interface ProjectorSnapshot {
  */
 export class Projector {
   readonly state: ProjectionState;
+  readonly #intern = new Interner();
   #seq: number;
 
   constructor(state: ProjectionState = createState(), seq = 0) {
@@ -46,7 +48,7 @@ export class Projector {
    * leaves the state and seq as they were (see {@link skip}).
    */
   apply(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
-    const paired = pairEvent((key) => this.lookup(key), event, seq);
+    const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
     this.#seq = seq;
     const deltas = paired.change ? applyChange(this.state, paired.change) : [];
     return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
@@ -57,7 +59,7 @@ export class Projector {
    * still returned): for replay, where the resulting state is what matters.
    */
   replay(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
-    const paired = pairEvent((key) => this.lookup(key), event, seq);
+    const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
     this.#seq = seq;
     const deltas = paired.change ? applyChange(this.state, paired.change, false) : [];
     return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };

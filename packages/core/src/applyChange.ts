@@ -73,25 +73,39 @@ function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string
   if (!se.selector) return [];
   let candidates: string[] | undefined;
   for (const key in se.selector) {
+    ensureLabelIndexed(state, se.namespace, key);
     const lk = labelKey(se.namespace, key, se.selector[key]!);
     if (candidates === undefined || state.workloadsByLabel.count(lk) < candidates.length) {
       candidates = state.workloadsByLabel.get(lk);
     }
   }
-  candidates ??= state.workloadsByNamespace.get(se.namespace);
+  // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
+  candidates ??= [...state.workloadEntries.keys()].filter((we) => state.workloadEntries.get(we)!.namespace === se.namespace);
   return candidates.filter((we) => selects(se, state.workloadEntries.get(we)!));
+}
+
+/** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
+function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
+  if (state.indexedLabelKeys.has(namespace, key)) return;
+  state.indexedLabelKeys.add(namespace, key);
+  for (const [weKey, we] of state.workloadEntries) {
+    const value = we.labels[key];
+    if (we.namespace === namespace && value !== undefined) state.workloadsByLabel.add(labelKey(namespace, key, value), weKey);
+  }
 }
 
 function indexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
   state.workloadEntries.set(weKey, we);
-  state.workloadsByNamespace.add(we.namespace, weKey);
-  for (const key in we.labels) state.workloadsByLabel.add(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  for (const key in we.labels) {
+    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.add(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  }
 }
 
 function unindexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
   state.workloadEntries.delete(weKey);
-  state.workloadsByNamespace.delete(we.namespace, weKey);
-  for (const key in we.labels) state.workloadsByLabel.delete(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  for (const key in we.labels) {
+    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.delete(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  }
 }
 
 function indexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {

@@ -1,7 +1,7 @@
 export { MeshfoldError, isMeshfoldError, type ErrorCode, type ValidationIssue } from './MeshfoldError.js';
 export * from './objects.js';
 export type {
-  ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, PortRecord,
+  ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits, PortRecord,
 } from './records.js';
 export { nameKey, recordKey } from './records.js';
 export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
@@ -25,3 +25,4 @@ export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot 
 export { pairChanges, type PairChangesOptions } from './pairChanges.js';
 export { project, type ProjectionStep } from './project.js';
 export { stateStats, type StateStats } from './stateStats.js';
+export { Interner } from './Interner.js';

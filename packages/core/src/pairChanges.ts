@@ -4,6 +4,7 @@ import { MeshfoldError } from './MeshfoldError.js';
 import type { WatchEvent } from './objects.js';
 import { pairEvent, type PairResult } from './pairEvent.js';
 import type { ObjectRecord } from './records.js';
+import { Interner } from './Interner.js';
 
 export interface PairChangesOptions {
   /**
@@ -20,10 +21,11 @@ export interface PairChangesOptions {
 export function pairChanges(options: PairChangesOptions = {}): OperatorFunction<WatchEvent & { seq?: number }, Change> {
   return (source) => defer(() => {
     const cache = new Map<string, ObjectRecord>();
+    const intern = new Interner();
     let last = 0;
     return source.pipe(concatMap((event) => {
       const seq = event.seq ?? last + 1;
-      const paired = tryPair(cache, event, seq, options);
+      const paired = tryPair(cache, event, seq, options, intern);
       // As with Projector: a rejected event takes no seq, an unknown delete does (it is recorded).
       if (paired) last = seq;
       if (paired?.notice) options.onRejected?.(paired.notice);
@@ -36,9 +38,11 @@ export function pairChanges(options: PairChangesOptions = {}): OperatorFunction<
   });
 }
 
-function tryPair(cache: Map<string, ObjectRecord>, event: WatchEvent, seq: number, options: PairChangesOptions): PairResult | undefined {
+function tryPair(
+  cache: Map<string, ObjectRecord>, event: WatchEvent, seq: number, options: PairChangesOptions, intern: Interner,
+): PairResult | undefined {
   try {
-    return pairEvent((key) => cache.get(key), event, seq);
+    return pairEvent((key) => cache.get(key), event, seq, intern);
   } catch (err) {
     if (!(err instanceof MeshfoldError) || !options.onRejected) throw err;
     options.onRejected(err);

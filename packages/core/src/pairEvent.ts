@@ -3,6 +3,7 @@ import { MeshfoldError } from './MeshfoldError.js';
 import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
 import type { ObjectRecord } from './records.js';
 import { toRecord } from './toRecord.js';
+import { NO_INTERNING, type Interner } from './Interner.js';
 
 export interface PairResult {
   /** Absent when the event changes nothing (a delete of an object never seen). */
@@ -19,6 +20,7 @@ export interface PairResult {
  */
 export function pairEvent(
   lookup: (key: string) => ObjectRecord | undefined, event: WatchEvent, seq: number,
+  intern: Pick<Interner, 'string' | 'map'> = NO_INTERNING,
 ): PairResult {
   const key = identityOf(event.object, seq);
   const old = lookup(key);
@@ -29,7 +31,7 @@ export function pairEvent(
   if (event.type !== 'ADDED' && event.type !== 'MODIFIED') {
     throw new MeshfoldError('INPUT_MALFORMED', `${key}: unknown event type ${JSON.stringify(event.type)}`, { seq, object: key });
   }
-  return { change: { seq, key, old, new: toRecord(event.object) } };
+  return { change: { seq, key, old, new: toRecord(event.object, intern) } };
 }
 
 /** `Kind/ns/name` of an event's object, or an error naming what is missing. */

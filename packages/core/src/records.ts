@@ -14,8 +14,14 @@ export interface WorkloadRecord {
   readonly ports: Readonly<Record<string, number>> | undefined;
   /** Spec labels merged with metadata labels, metadata winning. */
   readonly labels: Labels;
+  /** Rarely set, so kept apart and shared: most workloads point at one all-defaults object. */
+  readonly traits: WorkloadTraits;
+}
+
+export interface WorkloadTraits {
   readonly network: string;
   readonly locality: string;
+  /** 0 when unset. */
   readonly weight: number;
   readonly serviceAccount: string;
 }

@@ -5,6 +5,7 @@ import { tlsMode } from './tlsMode.js';
 
 const TRUST_DOMAIN = 'cluster.local';
 const NO_LABELS = Object.freeze({});
+const NO_TRAITS = Object.freeze({ network: '', locality: '', weight: 0, serviceAccount: '' });
 
 /**
  * The one conversion from (ServiceEntry, host, workloads) to endpoints: every workload gets an
@@ -26,10 +27,10 @@ export function serviceEndpoints(
         address: w.address.startsWith('unix://') ? w.address.slice('unix://'.length) : w.address,
         port: endpointPort(p, w),
         labels: w.labels,
-        network: w.network,
-        locality: w.locality,
-        weight: w.weight,
-        serviceAccount: w.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.serviceAccount}` : '',
+        network: w.traits.network,
+        locality: w.traits.locality,
+        weight: w.traits.weight,
+        serviceAccount: w.traits.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.traits.serviceAccount}` : '',
         tlsMode: tlsMode(w),
         workload: `${w.kind}/${w.namespace}/${w.name}`,
       });
@@ -49,7 +50,7 @@ function workloadsFor(se: ServiceEntryRecord, host: string, selected: Iterable<W
 function hostWorkload(se: ServiceEntryRecord, host: string): WorkloadRecord {
   return {
     kind: 'ServiceEntry', namespace: se.namespace, name: se.name, address: host, ports: undefined,
-    labels: NO_LABELS, network: '', locality: '', weight: 0, serviceAccount: '',
+    labels: NO_LABELS, traits: NO_TRAITS,
   };
 }
 

@@ -17,7 +17,7 @@ export function stateStats(state: ProjectionState): StateStats {
     associations: entries(state.selected),
     shards: state.shards.size,
     indexEntries: [
-      state.workloadsByNamespace, state.workloadsByLabel, state.selectorsByLabel, state.emptySelectors,
+      state.workloadsByLabel, state.indexedLabelKeys, state.selectorsByLabel, state.emptySelectors,
       state.selected, state.selectedBy, state.shards,
     ].reduce((sum, m) => sum + entries(m), 0),
   };

@@ -5,5 +5,5 @@ import type { WorkloadRecord } from './records.js';
 export function tlsMode(w: WorkloadRecord): string {
   const label = w.labels[TLS_MODE_LABEL];
   if (label !== undefined) return label;
-  return w.serviceAccount ? 'istio' : 'disabled';
+  return w.traits.serviceAccount ? 'istio' : 'disabled';
 }

@@ -6,13 +6,16 @@ import type {
 import { namespaceOf, objectKey } from './objects.js';
 import type { ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord } from './records.js';
 import { validateObject } from './validateObject.js';
+import { NO_INTERNING, type Interner } from './Interner.js';
+
+type Intern = Pick<Interner, 'string' | 'map'>;
 
 /**
  * Validates a ServiceEntry or WorkloadEntry and turns it into its record.
  * Throws `INPUT_INVALID_OBJECT` naming the object and every broken field; nothing is returned
  * for an invalid object, so nothing of it can be applied.
  */
-export function toRecord(obj: KubeObject): ObjectRecord {
+export function toRecord(obj: KubeObject, intern: Intern = NO_INTERNING): ObjectRecord {
   const issues = validateObject(obj);
   if (issues.length > 0) {
     const name = describe(obj);
@@ -21,8 +24,8 @@ export function toRecord(obj: KubeObject): ObjectRecord {
   }
   const istio = obj as IstioObject;
   return istio.kind === 'ServiceEntry'
-    ? serviceEntryRecord(namespaceOf(istio), istio.metadata.name, istio.spec ?? {})
-    : workloadEntryRecord(istio as KubeObject<'WorkloadEntry', WorkloadEntrySpec>);
+    ? serviceEntryRecord(intern.string(namespaceOf(istio)), istio.metadata.name, istio.spec ?? {}, intern)
+    : workloadEntryRecord(istio as KubeObject<'WorkloadEntry', WorkloadEntrySpec>, intern);
 }
 
 function describe(obj: KubeObject): string {
@@ -31,25 +34,26 @@ function describe(obj: KubeObject): string {
   return objectKey(kind, obj?.metadata ? namespaceOf(obj) : 'default', name);
 }
 
-function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>): WorkloadEntryRecord {
-  const labels = mergeLabels(obj.spec?.labels, obj.metadata.labels);
-  return workload('WorkloadEntry', namespaceOf(obj), obj.metadata.name, obj.spec ?? {}, labels) as WorkloadEntryRecord;
+function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>, intern: Intern): WorkloadEntryRecord {
+  const labels = intern.map(mergeLabels(obj.spec?.labels, obj.metadata.labels));
+  const namespace = intern.string(namespaceOf(obj));
+  return workload('WorkloadEntry', namespace, obj.metadata.name, obj.spec ?? {}, labels, intern) as WorkloadEntryRecord;
 }
 
-function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntrySpec): ServiceEntryRecord {
+function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntrySpec, intern: Intern): ServiceEntryRecord {
   return {
     kind: 'ServiceEntry',
     namespace,
     name,
     hosts: [...(spec.hosts ?? [])],
     addresses: [...(spec.addresses ?? [])],
-    ports: (spec.ports ?? []).map(portRecord),
+    ports: intern.map((spec.ports ?? []).map(portRecord)),
     location: spec.location ?? 'MESH_EXTERNAL',
     resolution: spec.resolution ?? 'NONE',
-    selector: spec.workloadSelector ? sortedMap(spec.workloadSelector.labels) : undefined,
+    selector: spec.workloadSelector ? intern.map(sortedMap(spec.workloadSelector.labels)) : undefined,
     // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
     endpoints: (spec.endpoints ?? []).map((ep, i) =>
-      workload('ServiceEntry', namespace, `${name}-${i}`, ep, sortedMap(ep.labels))),
+      workload('ServiceEntry', namespace, `${name}-${i}`, ep, intern.map(sortedMap(ep.labels)), intern)),
   };
 }
 
@@ -58,19 +62,21 @@ function portRecord(p: { number: number; name: string; protocol?: string; target
 }
 
 function workload(
-  kind: WorkloadRecord['kind'], namespace: string, name: string, spec: WorkloadEntrySpec, labels: Labels,
+  kind: WorkloadRecord['kind'], namespace: string, name: string, spec: WorkloadEntrySpec, labels: Labels, intern: Intern,
 ): WorkloadRecord {
   return {
     kind,
     namespace,
     name,
     address: spec.address ?? '',
-    ports: spec.ports && Object.keys(spec.ports).length > 0 ? sortedMap(spec.ports) : undefined,
+    ports: spec.ports && Object.keys(spec.ports).length > 0 ? intern.map(sortedMap(spec.ports)) : undefined,
     labels,
-    network: spec.network ?? '',
-    locality: localityOf(spec.locality, labels),
-    weight: spec.weight ?? 0,
-    serviceAccount: spec.serviceAccount ?? '',
+    traits: intern.map({
+      network: spec.network ?? '',
+      locality: localityOf(spec.locality, labels),
+      weight: spec.weight ?? 0,
+      serviceAccount: spec.serviceAccount ?? '',
+    }),
   };
 }
 
