@@ -21,7 +21,16 @@ export interface HistoryEntry {
  */
 export async function history(log: EventLog, target: unknown, options: { o?: string }, io: Io): Promise<number> {
   const format = outputFormat(options.o, ['table', 'json'] as const);
-  const key = parseObjectKey(target);
+  const value = await historyJson(log, parseObjectKey(target));
+  const { object: key, entries } = value;
+  if (format === 'json') io.out(`${JSON.stringify(value, null, 2)}\n`);
+  else if (entries.length === 0) io.out(`no event in the log touched ${key}\n`);
+  else io.out(formatTable(['SEQ', 'TIME', 'EVENT', 'CHANGES'], entries.map(row)));
+  return 0;
+}
+
+/** The `-o json` value, shared with the inspector; `key` is a checked `Kind/ns/name` (parseObjectKey). */
+export async function historyJson(log: EventLog, key: string): Promise<{ object: string; entries: HistoryEntry[] }> {
   const [kind, ns, name] = key.split('/') as [string, string, string];
   const short = `${ns}/${name}`;
   const involves = (d: Delta) => (d.type === 'association-added' || d.type === 'association-removed')
@@ -43,10 +52,7 @@ export async function history(log: EventLog, target: unknown, options: { o?: str
       }
     }
   }
-  if (format === 'json') io.out(`${JSON.stringify({ object: key, entries }, null, 2)}\n`);
-  else if (entries.length === 0) io.out(`no event in the log touched ${key}\n`);
-  else io.out(formatTable(['SEQ', 'TIME', 'EVENT', 'CHANGES'], entries.map(row)));
-  return 0;
+  return { object: key, entries };
 }
 
 function row(e: HistoryEntry): string[] {

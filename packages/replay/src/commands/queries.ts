@@ -1,4 +1,6 @@
-import { associationsOf, endpointsOf, type AssociationRecord, type EndpointRecord } from '@meshfold/core';
+import {
+  associationsOf, endpointsOf, type AssociationRecord, type EndpointRecord, type Projector,
+} from '@meshfold/core';
 import { loadState, type EventLog } from '@meshfold/store';
 import { diffStates, type StateDiff, type StatePoint } from '../diffStates.js';
 import { formatTable } from '../formatTable.js';
@@ -8,40 +10,62 @@ import { toClusterLoadAssignments } from '../toClusterLoadAssignments.js';
 
 export interface PointOptions { at?: string | number; host?: string; o?: string }
 
+/** The projection after a seq: the CLI loads it from snapshots, the inspector from its warm cache. */
+export type StateLoader = (seq: number) => Promise<Projector>;
+
 /** The state at a point, from the nearest snapshot plus its tail. */
-export async function statePoint(log: EventLog, seq: number, io: Io, host?: string): Promise<StatePoint> {
-  const projector = await loadState(log, seq, { onReport: (r) => io.err(`warning: ${r.code}: ${r.message}\n`) });
-  return {
-    seq,
-    endpoints: endpointsOf(projector.state, host === undefined ? {} : { host }),
-    associations: associationsOf(projector.state),
-  };
+export function snapshotLoader(log: EventLog, io: Io): StateLoader {
+  return (seq) => loadState(log, seq, { onReport: (r) => io.err(`warning: ${r.code}: ${r.message}\n`) });
+}
+
+export async function statePoint(load: StateLoader, seq: number): Promise<StatePoint> {
+  const { state } = await load(seq);
+  return { seq, endpoints: endpointsOf(state), associations: associationsOf(state) };
+}
+
+// The `-o json` values, shared by the CLI and the inspector's HTTP API.
+
+export async function endpointsJson(load: StateLoader, seq: number, host?: string): Promise<{ seq: number; endpoints: EndpointRecord[] }> {
+  const { state } = await load(seq);
+  return { seq, endpoints: endpointsOf(state, host === undefined ? {} : { host }) };
+}
+
+export async function edsJson(load: StateLoader, seq: number, host?: string): Promise<object[]> {
+  return toClusterLoadAssignments((await endpointsJson(load, seq, host)).endpoints);
+}
+
+export async function associationsJson(load: StateLoader, seq: number): Promise<{ seq: number; associations: AssociationRecord[] }> {
+  return { seq, associations: associationsOf((await load(seq)).state) };
+}
+
+export async function diffJson(load: StateLoader, from: number, to: number): Promise<StateDiff> {
+  return diffStates(await statePoint(load, from), await statePoint(load, to));
 }
 
 export async function endpoints(log: EventLog, options: PointOptions, io: Io): Promise<number> {
   const format = outputFormat(options.o, ['table', 'json', 'eds'] as const);
   const seq = await resolvePoint(log, options.at);
-  const point = await statePoint(log, seq, io, options.host === undefined ? undefined : String(options.host));
-  if (format === 'json') io.out(json({ seq, endpoints: point.endpoints }));
-  else if (format === 'eds') io.out(json(toClusterLoadAssignments(point.endpoints)));
-  else io.out(endpointTable(point.endpoints));
+  const host = options.host === undefined ? undefined : String(options.host);
+  const load = snapshotLoader(log, io);
+  if (format === 'json') io.out(json(await endpointsJson(load, seq, host)));
+  else if (format === 'eds') io.out(json(await edsJson(load, seq, host)));
+  else io.out(endpointTable((await endpointsJson(load, seq, host)).endpoints));
   return 0;
 }
 
 export async function associations(log: EventLog, options: PointOptions, io: Io): Promise<number> {
   const format = outputFormat(options.o, ['table', 'json'] as const);
   const seq = await resolvePoint(log, options.at);
-  const point = await statePoint(log, seq, io);
-  if (format === 'json') io.out(json({ seq, associations: point.associations }));
-  else io.out(associationTable(point.associations));
+  const value = await associationsJson(snapshotLoader(log, io), seq);
+  io.out(format === 'json' ? json(value) : associationTable(value.associations));
   return 0;
 }
 
 export async function diff(log: EventLog, from: unknown, to: unknown, options: { o?: string }, io: Io): Promise<number> {
   const format = outputFormat(options.o, ['table', 'json'] as const);
-  const a = await statePoint(log, await resolvePoint(log, from ?? 0, 'FROM'), io);
-  const b = await statePoint(log, await resolvePoint(log, to, 'TO'), io);
-  const d = diffStates(a, b);
+  const a = await resolvePoint(log, from ?? 0, 'FROM');
+  const b = await resolvePoint(log, to, 'TO');
+  const d = await diffJson(snapshotLoader(log, io), a, b);
   io.out(format === 'json' ? json(d) : diffTable(d));
   return 0;
 }
