@@ -9,10 +9,12 @@ import { verify } from './commands/verify.js';
 import { why } from './commands/why.js';
 import { processIo, type Io } from './Io.js';
 import { openExistingLog, withLog } from './openLog.js';
+import { listenOptions } from './serve/listenOptions.js';
+import { serve } from './serve/serve.js';
 
 type Opts = Record<string, unknown>;
 
-const COMMANDS = ['record', 'events', 'endpoints', 'associations', 'diff', 'history', 'why', 'verify'];
+const COMMANDS = ['record', 'events', 'endpoints', 'associations', 'diff', 'history', 'why', 'verify', 'serve'];
 type Handler = (...args: unknown[]) => Promise<number>;
 
 /** Runs one command line and resolves to its exit status; never calls process.exit itself. */
@@ -56,12 +58,16 @@ function program(io: Io) {
     .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
     .option('--snapshot-every', 'Write a state snapshot every N events', 10000)
+    .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
+    .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
+    .option('--host', 'Inspector address with --serve', '127.0.0.1')
     .example('record --log ./log events.json')
     .example('record --log ./log -   # kubectl get serviceentries,workloadentries -A -w -o json --output-watch-events | meshfold record --log ./log')
     .action(async (files: string[] | string | undefined, opts: Opts) => {
       const list = files === undefined ? [] : Array.isArray(files) ? files : [files, ...((opts._ as string[]) ?? [])];
       return record(list.map(String), {
         log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })
 
@@ -105,7 +111,15 @@ function program(io: Io) {
 
     .command('verify')
     .describe('Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.')
-    .action(reading((log) => verify(log, io)));
+    .action(reading((log) => verify(log, io)))
+
+    .command('serve')
+    .describe('The time-travel inspector: a read-only web page and JSON API (/api/…) over the log, on 127.0.0.1 unless --host says otherwise.')
+    .option('--port', 'TCP port (0 = any free port)', 7070)
+    .option('--host', 'Address to bind; anything but loopback exposes the log to the network', '127.0.0.1')
+    .option('--follow', 'Stream events appended by this process to the page (Server-Sent Events; see record --serve)', false)
+    .example('serve --log ./log   # then open http://127.0.0.1:7070/')
+    .action(reading((log, opts) => serve(log, { ...listenOptions(opts as Opts), follow: Boolean((opts as Opts).follow) }, io)));
 }
 
 function positive(value: unknown, what: string): number {

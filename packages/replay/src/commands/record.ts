@@ -5,13 +5,22 @@ import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
 import { progress } from '../progress.js';
 import { readInput, type InputItem } from '../readInput.js';
+import type { ListenOptions } from '../serve/listenOptions.js';
+import { onIdle } from '../serve/onIdle.js';
+import { startInspector, type Inspector } from '../serve/startInspector.js';
+import { untilSignal } from '../serve/untilSignal.js';
 
 export interface RecordOptions {
   log?: string;
   delete?: boolean;
   snapshotEvery?: number;
   batch?: number;
+  /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
+  serve?: ListenOptions;
 }
+
+/** With --serve, what is read is appended after this long a pause, so the page shows it. */
+const LIVE_FLUSH_MS = 50;
 
 /**
  * Streams every input into the log: valid events are appended in atomic batches, everything else
@@ -20,7 +29,12 @@ export interface RecordOptions {
 export async function record(files: string[], options: RecordOptions, io: Io): Promise<number> {
   const dir = requireLogDir(options.log);
   const log = await EventLog.openDir(dir);
+  let inspector: Inspector | undefined;
   return withLog(log, async () => {
+    if (options.serve) {
+      inspector = await startInspector(log, { ...options.serve, follow: true, warn: (text) => io.err(text) });
+      io.err(`meshfold inspector at ${inspector.url} (following this log)\n`);
+    }
     const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 10_000 });
     const firstSeq = log.lastSeq + 1;
     const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
@@ -39,7 +53,8 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
     };
     for (const file of files.length > 0 ? files : ['-']) {
       const stream = file === '-' ? io.stdin : createReadStream(file);
-      for await (const item of readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) })) {
+      const items = readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
+      for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
         if (item.error) {
           rejected++;
           io.err(`${item.error.code}: ${item.error.message}\n`);
@@ -55,8 +70,13 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
     const count = log.lastSeq - firstSeq + 1;
     const range = count > 0 ? `seq ${firstSeq}..${log.lastSeq}` : 'nothing appended';
     io.out(`recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${rejected}\n`);
+    if (inspector) {
+      io.err(`input ended; still serving ${inspector.url}; Ctrl-C to stop\n`);
+      await untilSignal();
+      await inspector.close(); // before withLog closes the log under it
+    }
     return rejected > 0 ? 1 : 0;
-  });
+  }).finally(() => inspector?.close()); // on failure too
 }
 
 function position(item: InputItem): string {

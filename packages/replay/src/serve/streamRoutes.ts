@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMeshfoldError, MeshfoldError, type LoggedEvent } from '@meshfold/core';
+import type { InspectorContext } from './InspectorContext.js';
+import type { Query } from './Query.js';
+import type { Router } from './Router.js';
+
+/**
+ * Past this many unsent bytes the client is too slow: the stream ends and EventSource reconnects
+ * with Last-Event-ID, resuming where it stopped, instead of the server holding an unbounded backlog.
+ */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+/** Comment lines keep idle connections from being closed by proxies and browsers. */
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * `/api/stream`: Server-Sent Events, one `event` message per appended event (the `/api/events`
+ * item, `id` = seq), from `from` or after Last-Event-ID, by default from the next seq.
+ */
+export function streamRoutes(router: Router, ctx: InspectorContext): void {
+  router.get('/api/stream', ['from'], async ({ req, res, query }) => {
+    if (!ctx.follow) {
+      throw new MeshfoldError('SERVE_NOT_FOLLOWING', 'this inspector does not follow its log (start it with --follow, or use record --serve)');
+    }
+    const from = startSeq(req, query, ctx.log.lastSeq);
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.write(`retry: 1000\n: following from seq ${from}\n\n`);
+    follow(res, ctx, from);
+  });
+}
+
+function follow(res: ServerResponse, ctx: InspectorContext, from: number): void {
+  const writer = batchedWriter(res);
+  const keepAlive = setInterval(() => writer(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  let unsubscribe = () => {};
+  ctx.streams.add(res);
+  res.on('close', () => {
+    unsubscribe();
+    clearInterval(keepAlive);
+    ctx.streams.delete(res);
+  });
+  const subscription = ctx.log.tail(from).subscribe({
+    next: (event: LoggedEvent) => writer(`id: ${event.seq}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`),
+    error: (err: unknown) => {
+      const error = isMeshfoldError(err) ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: String(err) };
+      writer(`event: error\ndata: ${JSON.stringify({ error })}\n\n`, true);
+    },
+    complete: () => writer('', true),
+  });
+  unsubscribe = () => subscription.unsubscribe();
+  if (res.destroyed) unsubscribe();
+}
+
+/** Collects messages and writes them once per turn of the event loop, so a burst is one write. */
+function batchedWriter(res: ServerResponse): (text: string, end?: boolean) => void {
+  let pending = '';
+  let ending = false;
+  const flush = () => {
+    if (res.writableEnded || res.destroyed) return;
+    const text = pending;
+    pending = '';
+    if (ending) res.end(text);
+    else if (!res.write(text) && res.writableLength > MAX_BUFFERED) res.end();
+  };
+  return (text, end = false) => {
+    if (pending === '' && !ending) setImmediate(flush);
+    pending += text;
+    ending ||= end;
+  };
+}
+
+function startSeq(req: IncomingMessage, query: Query, lastSeq: number): number {
+  const lastEventId = req.headers['last-event-id'];
+  if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) return Number(lastEventId) + 1;
+  return query.int('from', lastSeq + 1, 1, Number.MAX_SAFE_INTEGER);
+}
