@@ -16,7 +16,7 @@ function ipOf(n: number): string {
 export function serviceEntry(i: number, mode: SeedMode, endpoints: number, namespace = 'default'): WatchEvent['object'] {
   const spec: Record<string, unknown> = {
     hosts: [`svc-${i}.example.com`],
-    ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'https', protocol: 'HTTPS', targetPort: 8443 }],
+    ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
     location: 'MESH_INTERNAL',
     resolution: 'STATIC',
   };

@@ -9,7 +9,7 @@ import { recordKey, type ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
 
 /** Bumped whenever the fold's semantics change: snapshots of another version are not trusted. */
-export const PROJECTOR_VERSION = 'meshfold-projector/1';
+export const PROJECTOR_VERSION = 'meshfold-projector/2';
 
 export interface ApplyResult {
   readonly seq: number;

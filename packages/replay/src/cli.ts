@@ -7,6 +7,7 @@ import { associations, diff, endpoints } from './commands/queries.js';
 import { record } from './commands/record.js';
 import { verify } from './commands/verify.js';
 import { why } from './commands/why.js';
+import { checkArguments } from './checkArguments.js';
 import { processIo, type Io } from './Io.js';
 import { openExistingLog, withLog } from './openLog.js';
 import { listenOptions } from './serve/listenOptions.js';
@@ -14,16 +15,12 @@ import { serve } from './serve/serve.js';
 
 type Opts = Record<string, unknown>;
 
-const COMMANDS = ['record', 'events', 'endpoints', 'associations', 'diff', 'history', 'why', 'verify', 'serve'];
 type Handler = (...args: unknown[]) => Promise<number>;
 
 /** Runs one command line and resolves to its exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   try {
-    const command = argv.find((a) => !a.startsWith('-'));
-    if (command !== undefined && argv[0] === command && !COMMANDS.includes(command)) {
-      throw new MeshfoldError('CLI_USAGE', `unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(', ')}`);
-    }
+    checkArguments(argv);
     const parsed = program(io).parse(['node', 'meshfold', ...argv], {
       lazy: true,
       unknown: (flag: string) => { throw new MeshfoldError('CLI_USAGE', `unknown option ${flag} (see meshfold --help)`); },
@@ -111,7 +108,10 @@ function program(io: Io) {
 
     .command('verify')
     .describe('Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.')
-    .action(reading((log) => verify(log, io)))
+    .action(async (opts: Opts) => {
+      await openExistingLog(opts.log as string | undefined).then((log) => log.close()); // exists, with a clear error if not
+      return verify(opts.log as string, io);
+    })
 
     .command('serve')
     .describe('The time-travel inspector: a read-only web page and JSON API (/api/…) over the log, on 127.0.0.1 unless --host says otherwise.')

@@ -277,7 +277,7 @@ test('stdin with no file argument: YAML piped in is recorded, and rejections nam
   const r = await runCli(['record', '--log', log], { stdin: MIXED_YAML_WITH_INVALID });
   assert.is(r.code, 1);
   assert.equal(recordSummary(r.stdout), { count: 2, first: 1, last: 2, rejected: 1 });
-  assert.match(r.stderr, /<stdin>.*document 1.*INPUT_INVALID_OBJECT/);
+  assert.match(r.stderr, /^INPUT_INVALID_OBJECT: <stdin>: document 1 /m);
 });
 
 test('--delete with YAML records the plain objects as deletions, leaving no endpoints or associations', async () => {

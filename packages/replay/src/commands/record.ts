@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import type { WatchEvent } from '@meshfold/core';
+import { createReadStream, existsSync } from 'node:fs';
+import { MeshfoldError, type WatchEvent } from '@meshfold/core';
 import { EventLog, ProjectedLog } from '@meshfold/store';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
@@ -45,26 +45,36 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       for (const r of result.rejected) {
         const item = pending[r.index]!;
         rejected++;
-        io.err(`${position(item)}: ${r.error.code}: ${r.error.message}\n`);
+        io.err(`${r.error.code}: ${position(item)}: ${r.error.message}\n`);
       }
       for (const n of result.notices) io.err(`warning: ${n.code}: ${n.message}\n`);
       pending = [];
       bar.update(log.lastSeq - firstSeq + 1, 0);
     };
-    for (const file of files.length > 0 ? files : ['-']) {
-      const stream = file === '-' ? io.stdin : createReadStream(file);
-      const items = readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
-      for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
-        if (item.error) {
+    try {
+      for (const file of files.length > 0 ? files : ['-']) {
+        if (file !== '-' && !existsSync(file)) {
+          // Like any rejected input: reported, and the other inputs are still recorded.
           rejected++;
-          io.err(`${item.error.code}: ${item.error.message}\n`);
+          io.err(`${new MeshfoldError('CLI_NOT_FOUND', `input file ${file} does not exist`).toLine()}\n`);
           continue;
         }
-        pending.push(item);
-        if (pending.length >= (options.batch ?? 1000)) await flush();
+        const stream = file === '-' ? io.stdin : createReadStream(file);
+        const items = readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
+        for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
+          if (item.error) {
+            rejected++;
+            io.err(`${item.error.code}: ${item.error.message}\n`);
+            continue;
+          }
+          pending.push(item);
+          if (pending.length >= (options.batch ?? 1000)) await flush();
+        }
       }
+    } finally {
+      // A read that fails half-way (an I/O error) still keeps the valid events read before it.
+      if (pending.length > 0) await flush();
     }
-    if (pending.length > 0) await flush();
     await projected.snapshot();
     bar.done();
     const count = log.lastSeq - firstSeq + 1;
@@ -79,6 +89,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
   }).finally(() => inspector?.close()); // on failure too
 }
 
+/** As the input reader words positions: `file: document 3, item 1 (line 41)`. */
 function position(item: InputItem): string {
-  return `${item.source}:${item.line}: document ${item.index}${item.item !== undefined ? ` item ${item.item}` : ''}`;
+  return `${item.source}: document ${item.index}${item.item !== undefined ? `, item ${item.item}` : ''} (line ${item.line})`;
 }

@@ -1,5 +1,6 @@
 import { isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION } from '@meshfold/core';
-import type { EventLog } from '@meshfold/store';
+import { EventLog, type StoreReport } from '@meshfold/store';
+import { requireLogDir, withLog } from '../openLog.js';
 import type { Io } from '../Io.js';
 import { progress } from '../progress.js';
 
@@ -8,9 +9,20 @@ import { progress } from '../progress.js';
  * reading), every event valid for the fold, every snapshot's hash equal to the recomputed one.
  * The first problem is thrown as a coded error.
  */
-export async function verify(log: EventLog, io: Io): Promise<number> {
-  const snapshots = (await log.listSnapshots()).filter((s) => s.projectorVersion === PROJECTOR_VERSION);
-  const foreign = (await log.listSnapshots()).length - snapshots.length;
+export async function verify(dir: string | undefined, io: Io): Promise<number> {
+  // Verify opens the log itself: what queries may skip with a warning (a snapshot that does not
+  // decode) is a failure here.
+  const reports: StoreReport[] = [];
+  const log = await EventLog.openDir(requireLogDir(dir), { createIfMissing: false, onReport: (r) => reports.push(r) });
+  return withLog(log, () => verifyOpen(log, io, reports));
+}
+
+async function verifyOpen(log: EventLog, io: Io, reports: StoreReport[]): Promise<number> {
+  const all = await log.listSnapshots();
+  const broken = reports.find((r) => r.code !== 'STORE_SNAPSHOT_REJECTED');
+  if (broken) throw new MeshfoldError(broken.code, broken.message, { seq: broken.seq });
+  const snapshots = all.filter((s) => s.projectorVersion === PROJECTOR_VERSION);
+  const foreign = all.length - snapshots.length;
   const bySeq = new Map(snapshots.map((s) => [s.seq, s.hash]));
   const projector = new Projector();
   const last = log.lastSeq;
