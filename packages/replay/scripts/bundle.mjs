@@ -1,0 +1,32 @@
+// Builds the inspector page into dist/web, where `meshfold serve` finds it: type-checks web/
+// (esbuild only strips types), bundles web/src/main.ts and what it imports into one ES module,
+// and copies index.html and style.css beside it. Run by the root `prepare` and `test` scripts,
+// after `tsc -b` (the page's types come from the built packages).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const pkg = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const out = pkg('dist/web');
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', pkg('web')], { stdio: 'inherit' });
+} catch (err) {
+  process.exit(err.status ?? 1); // tsc has printed the errors
+}
+
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [pkg('web/src/main.ts')],
+  outfile: `${out}/app.js`,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'style.css']) copyFileSync(pkg(`web/${file}`), `${out}/${file}`);
