@@ -1,5 +1,5 @@
 import {
-  isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Delta, type Projector, type WatchEvent,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta, type WatchEvent,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
@@ -79,9 +79,8 @@ export class ProjectedLog {
   /** Snapshots the current state now. */
   async snapshot(): Promise<void> {
     if (this.projector.seq === 0) return;
-    await this.log.putSnapshot(this.projector.seq, {
-      projectorVersion: PROJECTOR_VERSION, hash: this.projector.hash(), state: this.projector.toSnapshot(),
-    });
+    const state = this.projector.toSnapshot();
+    await this.log.putSnapshot(this.projector.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
     this.#sinceSnapshot = 0;
   }
 }

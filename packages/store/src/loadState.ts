@@ -2,12 +2,13 @@ import {
   isMeshfoldError, Projector, PROJECTOR_VERSION, type ProjectorSnapshot,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
+import type { Snapshot } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
 
 export interface LoadStateOptions {
   /** Receives snapshots ignored and events the projector refused while replaying. */
   onReport?: (report: StoreReport) => void;
-  /** Recompute each snapshot's hash after loading it and refuse it on mismatch. Default: true. */
+  /** Check each snapshot's content against the digest it was written with; refuse it on mismatch. Default: true. */
   verifySnapshots?: boolean;
   /** Start from this projector instead of a snapshot when it is at or before `seq` (a warm cache). */
   from?: Projector;
@@ -52,13 +53,26 @@ async function startingPoint(log: EventLog, target: number, options: LoadStateOp
   while (at > (warm?.seq ?? 0)) {
     const snapshot = await log.snapshotAtOrBefore(at, PROJECTOR_VERSION);
     if (!snapshot || snapshot.seq <= (warm?.seq ?? 0)) break;
-    const projector = Projector.fromSnapshot(snapshot.state as ProjectorSnapshot);
-    if (options.verifySnapshots === false || projector.hash() === snapshot.hash) return projector;
+    const projector = restore(snapshot, options);
+    if (projector) return projector;
     options.onReport?.({
       code: 'STORE_SNAPSHOT_REJECTED', seq: snapshot.seq,
-      message: `snapshot at seq ${snapshot.seq} rebuilds to another state hash than it was written with; ignored`,
+      message: `snapshot at seq ${snapshot.seq} does not match the digest it was written with; ignored`,
     });
     at = snapshot.seq - 1;
   }
   return warm ? Projector.fromSnapshot(warm.toSnapshot()) : new Projector();
+}
+
+/** The snapshot's projector, or undefined when its content is not what was written. */
+function restore(snapshot: Snapshot, options: LoadStateOptions): Projector | undefined {
+  const state = snapshot.state as ProjectorSnapshot;
+  const wellFormed = typeof state?.objects === 'string' && state.seq === snapshot.seq;
+  if (!wellFormed) return undefined;
+  if (options.verifySnapshots !== false && Projector.digest(state) !== snapshot.hash) return undefined;
+  try {
+    return Projector.fromSnapshot(state);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,8 @@ import { progress } from '../progress.js';
 
 /**
  * Replays the whole log: seq continuity and every value's decoding (the store checks both while
- * reading), every event valid for the fold, every snapshot's hash equal to the recomputed one.
+ * reading), every event valid for the fold, every snapshot's digest equal to that of the objects
+ * replay holds at its seq (the state is a pure function of them).
  * The first problem is thrown as a coded error.
  */
 export async function verify(dir: string | undefined, io: Io): Promise<number> {
@@ -38,9 +39,10 @@ async function verifyOpen(log: EventLog, io: Io, reports: StoreReport[]): Promis
         throw new MeshfoldError('VERIFY_INVALID_EVENT', `seq ${event.seq}: the event does not apply: ${err.message}`, { seq: event.seq });
       }
       const expected = bySeq.get(event.seq);
-      if (expected !== undefined && projector.hash() !== expected) {
+      const actual = expected === undefined ? undefined : Projector.digest(projector.toSnapshot());
+      if (actual !== expected) {
         throw new MeshfoldError('VERIFY_SNAPSHOT_MISMATCH',
-          `snapshot at seq ${event.seq} has hash ${expected}, replay gives ${projector.hash()}`, { seq: event.seq });
+          `snapshot at seq ${event.seq} has digest ${expected}, replay gives ${actual}`, { seq: event.seq });
       }
     }
     bar.update(count, last);

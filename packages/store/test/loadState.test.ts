@@ -1,0 +1,66 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Projector, PROJECTOR_VERSION, type WatchEvent } from '@meshfold/core';
+import { EventLog, loadState, ProjectedLog, type StoreReport } from '../src/index.js';
+
+const we = (name: string, app: string): WatchEvent => ({
+  type: 'ADDED',
+  object: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name, namespace: 'ns' }, spec: { address: '10.0.0.1', labels: { app } } },
+});
+const se: WatchEvent = {
+  type: 'ADDED',
+  object: {
+    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'svc', namespace: 'ns' },
+    spec: { hosts: ['svc.example.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', workloadSelector: { labels: { app: 'a' } } },
+  },
+};
+
+async function recorded(reports: StoreReport[]): Promise<{ log: EventLog; expected: string }> {
+  const log = await EventLog.openMemory({ onReport: (r) => reports.push(r) });
+  const projected = await ProjectedLog.open(log, { snapshotEvery: 2 });
+  await projected.record([se, we('w1', 'a'), we('w2', 'a'), we('w3', 'b')]);
+  return { log, expected: projected.projector.hash() };
+}
+
+test('a snapshot whose content does not match its digest is reported and the state comes from the events', async () => {
+  const reports: StoreReport[] = [];
+  const { log, expected } = await recorded(reports);
+  const honest = new Projector(undefined, 4).toSnapshot();
+  await log.putSnapshot(4, { projectorVersion: PROJECTOR_VERSION, hash: 'not-the-digest', state: honest });
+  const loaded = await loadState(log, 4, { onReport: (r) => reports.push(r) });
+  assert.is(loaded.hash(), expected);
+  assert.ok(reports.some((r) => r.code === 'STORE_SNAPSHOT_REJECTED' && r.seq === 4), JSON.stringify(reports));
+  await log.close();
+});
+
+test('a snapshot whose objects are not JSON is refused, not thrown', async () => {
+  const reports: StoreReport[] = [];
+  const { log, expected } = await recorded(reports);
+  const state = { seq: 4, objects: '[{"kind": broken' };
+  await log.putSnapshot(4, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+  assert.is((await loadState(log, 4, { onReport: (r) => reports.push(r) })).hash(), expected);
+  assert.ok(reports.some((r) => r.code === 'STORE_SNAPSHOT_REJECTED'));
+  await log.close();
+});
+
+test('snapshots of another projector version are not used', async () => {
+  const reports: StoreReport[] = [];
+  const { log, expected } = await recorded(reports);
+  const empty = new Projector(undefined, 4).toSnapshot();
+  await log.putSnapshot(4, { projectorVersion: 'meshfold-projector/0', hash: Projector.digest(empty), state: empty });
+  assert.is((await loadState(log, 4)).hash(), expected);
+  await log.close();
+});
+
+test('loading starts from the snapshot: events before it are not read', async () => {
+  const reports: StoreReport[] = [];
+  const { log, expected } = await recorded(reports);
+  const reads: number[] = [];
+  const original = log.readBatches.bind(log);
+  log.readBatches = (range = {}) => { reads.push(range.from ?? 1); return original(range); };
+  assert.is((await loadState(log, 4)).hash(), expected);
+  assert.ok(reads.every((from) => from > 2), `read from ${reads.join(',')}`);
+  await log.close();
+});
+
+test.run();
