@@ -84,7 +84,7 @@ async function recordAndReplay(logDir: string) {
 }
 
 async function timeTravel(logDir: string) {
-  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 10000 events)`);
+  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events)`);
   const log = await EventLog.openDir(logDir);
   const random = seededRandom(4211);
   const seqAt = () => 1 + Math.floor(random() * log.lastSeq);

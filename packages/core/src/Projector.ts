@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { buildState } from './buildState.js';
 import { applyChange, type Change } from './applyChange.js';
 import type { Delta } from './Delta.js';
 import type { WatchEvent } from './objects.js';
@@ -6,7 +7,7 @@ import { pairEvent, type PairResult } from './pairEvent.js';
 import { Interner } from './Interner.js';
 import { createState, type ProjectionState } from './ProjectionState.js';
 import { objectsOf, viewOf, type ProjectionView } from './ProjectionView.js';
-import { recordKey, type ObjectRecord } from './records.js';
+import type { ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
 
 /** Bumped whenever the fold's semantics change: snapshots of another version are not trusted. */
@@ -99,11 +100,7 @@ export class Projector {
    * Throws a SyntaxError when the objects are not JSON: check {@link Projector.digest} first.
    */
   static fromSnapshot(snapshot: ProjectorSnapshot): Projector {
-    const p = new Projector(createState(), snapshot.seq);
-    for (const rec of JSON.parse(snapshot.objects) as ObjectRecord[]) {
-      applyChange(p.state, { seq: snapshot.seq, key: recordKey(rec), old: p.lookup(recordKey(rec)), new: rec }, false);
-    }
-    return p;
+    return new Projector(buildState(JSON.parse(snapshot.objects) as ObjectRecord[]), snapshot.seq);
   }
 
   /**

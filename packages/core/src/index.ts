@@ -14,6 +14,7 @@ export { serviceEndpoints, isDnsResolution } from './serviceEndpoints.js';
 export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 export type { Delta, AssociationRecord } from './Delta.js';
 export { createState, type ProjectionState } from './ProjectionState.js';
+export { buildState } from './buildState.js';
 export { applyChange, type Change } from './applyChange.js';
 export { pairEvent, identityOf, type PairResult } from './pairEvent.js';
 export {

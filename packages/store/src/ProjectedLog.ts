@@ -5,7 +5,7 @@ import type { EventLog } from './EventLog.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
 
 export interface ProjectedLogOptions extends LoadStateOptions {
-  /** Write a snapshot whenever this many events have been appended since the last one. Default: 10000. */
+  /** Write a snapshot whenever this many events have been appended since the last one. Default: 1000. */
   snapshotEvery?: number;
   /**
    * Compute endpoint and service deltas for each recorded event (for live consumers). Default
@@ -41,7 +41,7 @@ export class ProjectedLog {
   private constructor(log: EventLog, projector: Projector, options: ProjectedLogOptions) {
     this.log = log;
     this.projector = projector;
-    this.#snapshotEvery = options.snapshotEvery ?? 10_000;
+    this.#snapshotEvery = options.snapshotEvery ?? 1000;
     this.#deltas = options.deltas ?? false;
     this.#sinceSnapshot = 0;
   }

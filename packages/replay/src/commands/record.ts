@@ -35,7 +35,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       inspector = await startInspector(log, { ...options.serve, follow: true, warn: (text) => io.err(text) });
       io.err(`meshfold inspector at ${inspector.url} (following this log)\n`);
     }
-    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 10_000 });
+    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
     const firstSeq = log.lastSeq + 1;
     const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
     let rejected = 0;

@@ -1,0 +1,31 @@
+import { createState, type ProjectionState } from './ProjectionState.js';
+import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import { ensureLabelIndexed, indexService, indexWorkload, selectWorkloads } from './stateIndexes.js';
+
+/**
+ * A state built in one pass from a set of live objects (a snapshot): ServiceEntries first, so
+ * their selectors decide which label keys get indexed, then workloads, then each selector is
+ * resolved once. The same indexes as the fold builds event by event — the property test checks
+ * the two agree — without pairing, per-event candidate searches or deltas.
+ */
+export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
+  const state = createState();
+  const services: [string, ServiceEntryRecord][] = [];
+  const workloads: [string, WorkloadEntryRecord][] = [];
+  for (const rec of records) {
+    if (rec.kind === 'ServiceEntry') services.push([nameKey(rec), rec]);
+    else workloads.push([nameKey(rec), rec]);
+  }
+  for (const [key, se] of services) {
+    indexService(state, key, se);
+    for (const label in se.selector) ensureLabelIndexed(state, se.namespace, label);
+  }
+  for (const [key, we] of workloads) indexWorkload(state, key, we);
+  for (const [seKey, se] of services) {
+    for (const weKey of selectWorkloads(state, se)) {
+      state.selected.add(seKey, weKey);
+      state.selectedBy.add(weKey, seKey);
+    }
+  }
+  return state;
+}

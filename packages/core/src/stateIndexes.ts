@@ -1,0 +1,80 @@
+import { labelKey, shardKey, type ProjectionState } from './ProjectionState.js';
+import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import { selects } from './selects.js';
+
+/**
+ * The state's indexes: how an object is entered into and removed from them, and the two
+ * lookups they exist for — candidate ServiceEntries of a workload, workloads of a selector.
+ * Shared by the fold (one change at a time) and the bulk build of a snapshot.
+ */
+
+/** ServiceEntries whose selector could match `we`: only those sharing a label, or empty selectors. */
+export function candidateServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
+  const found = new Set(state.emptySelectors.get(we.namespace));
+  for (const key in we.labels) {
+    for (const se of state.selectorsByLabel.get(labelKey(we.namespace, key, we.labels[key]!))) found.add(se);
+  }
+  return [...found];
+}
+
+/** Workloads matching `se`, starting from its rarest selector label. */
+export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string[] {
+  if (!se.selector) return [];
+  let candidates: string[] | undefined;
+  for (const key in se.selector) {
+    ensureLabelIndexed(state, se.namespace, key);
+    const lk = labelKey(se.namespace, key, se.selector[key]!);
+    if (candidates === undefined || state.workloadsByLabel.count(lk) < candidates.length) {
+      candidates = state.workloadsByLabel.get(lk);
+    }
+  }
+  // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
+  candidates ??= [...state.workloadEntries.keys()].filter((we) => state.workloadEntries.get(we)!.namespace === se.namespace);
+  return candidates.filter((we) => selects(se, state.workloadEntries.get(we)!));
+}
+
+/** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
+export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
+  if (state.indexedLabelKeys.has(namespace, key)) return;
+  state.indexedLabelKeys.add(namespace, key);
+  for (const [weKey, we] of state.workloadEntries) {
+    const value = we.labels[key];
+    if (we.namespace === namespace && value !== undefined) state.workloadsByLabel.add(labelKey(namespace, key, value), weKey);
+  }
+}
+
+export function indexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
+  state.workloadEntries.set(weKey, we);
+  for (const key in we.labels) {
+    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.add(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  }
+}
+
+export function unindexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
+  state.workloadEntries.delete(weKey);
+  for (const key in we.labels) {
+    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.delete(labelKey(we.namespace, key, we.labels[key]!), weKey);
+  }
+}
+
+export function indexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
+  state.serviceEntries.set(seKey, se);
+  for (const shard of hostShards(se)) state.shards.add(shard, seKey);
+  if (!se.selector) return;
+  const keys = Object.keys(se.selector);
+  if (keys.length === 0) state.emptySelectors.add(se.namespace, seKey);
+  for (const key of keys) state.selectorsByLabel.add(labelKey(se.namespace, key, se.selector[key]!), seKey);
+}
+
+export function unindexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
+  state.serviceEntries.delete(seKey);
+  for (const shard of hostShards(se)) state.shards.delete(shard, seKey);
+  if (!se.selector) return;
+  state.emptySelectors.delete(se.namespace, seKey);
+  for (const key in se.selector) state.selectorsByLabel.delete(labelKey(se.namespace, key, se.selector[key]!), seKey);
+}
+
+export function hostShards(se: ServiceEntryRecord | undefined): string[] {
+  return se ? se.hosts.map((h) => shardKey(se.namespace, h)) : [];
+}
+
