@@ -41,8 +41,10 @@ export class EndpointsPanel {
       .slice(0, RENDER_LIMIT);
     const groups = new Map<string, Map<number, EndpointRecord[]>>();
     for (const e of shown) {
-      const ports = groups.get(`${e.host} ${e.namespace}`) ?? new Map<number, EndpointRecord[]>();
-      groups.set(`${e.host} ${e.namespace}`, ports.set(e.servicePort, [...(ports.get(e.servicePort) ?? []), e]));
+      const key = `${e.host} ${e.namespace}`;
+      const ports = groups.get(key) ?? groups.set(key, new Map()).get(key)!;
+      const list = ports.get(e.servicePort) ?? ports.set(e.servicePort, []).get(e.servicePort)!;
+      list.push(e);
     }
     fill(this.#list, groups.size === 0 ? h('p', { class: 'muted' }, 'none') : [...groups.values()].map((ports) => this.#group(ports)),
       shown.length === RENDER_LIMIT ? h('p', { class: 'muted' }, `showing the first ${RENDER_LIMIT}: filter to narrow`) : null);

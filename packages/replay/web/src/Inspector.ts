@@ -89,8 +89,9 @@ export class Inspector {
     const base = this.#base === 'event' ? Math.max(0, seq - 1) : this.#previous;
     this.#root.setAttribute('aria-busy', 'true');
     try {
-      const [associations, endpoints, diff] = await Promise.all([
-        api.associations(seq, abort.signal), api.endpoints(seq, abort.signal), api.diff(base, seq, abort.signal),
+      // The diff first: the server loads its base, then builds the other two on top of it.
+      const [diff, associations, endpoints] = await Promise.all([
+        api.diff(base, seq, abort.signal), api.associations(seq, abort.signal), api.endpoints(seq, abort.signal),
       ]);
       if (abort.signal.aborted) return;
       this.#diff.show(diff);

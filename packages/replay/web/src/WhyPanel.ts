@@ -1,9 +1,13 @@
 import { api, type WhyAnswer } from './api.js';
 import { h, fill } from './dom.js';
 
+/** An answer slower than this is not asked again on every move of the slider, only on request. */
+const FOLLOW_LIMIT_MS = 1000;
+
 /**
  * Whether a ServiceEntry selects a WorkloadEntry at the selected seq, and why (not). The server
- * replays up to the seq for this, so at most one question is in flight; a newer seq waits for it.
+ * replays the log up to the seq for this (seconds on a long log), so at most one question is in
+ * flight, and a slow answer is marked stale when the seq moves instead of being asked again.
  */
 export class WhyPanel {
   readonly element: HTMLElement;
@@ -15,6 +19,7 @@ export class WhyPanel {
   #seq = 0;
   #busy = false;
   #again = false;
+  #lastMs = 0;
 
   constructor(failed: (err: unknown) => void) {
     this.#failed = failed;
@@ -42,10 +47,13 @@ export class WhyPanel {
     void this.#ask();
   }
 
-  /** The selected seq moved: a shown answer is asked again there. */
+  /** The selected seq moved: a shown answer is asked again there, or marked stale if that is slow. */
   at(seq: number): void {
     this.#seq = seq;
-    if (this.#result.dataset.seq !== undefined) void this.#ask();
+    const shown = this.#result.dataset.seq;
+    if (shown === undefined) return;
+    if (this.#lastMs < FOLLOW_LIMIT_MS) void this.#ask();
+    else this.#result.classList.toggle('stale', Number(shown) !== seq);
   }
 
   async #ask(): Promise<void> {
@@ -54,8 +62,10 @@ export class WhyPanel {
       return;
     }
     this.#busy = true;
+    const started = performance.now();
     try {
       this.#show(await api.why(this.#se.value.trim(), this.#we.value.trim(), this.#seq));
+      this.#lastMs = performance.now() - started;
     } catch (err) {
       this.#failed(err);
     } finally {
@@ -79,6 +89,7 @@ export class WhyPanel {
       a.reasons.length > 0 ? h('ul', { class: 'reasons' }, a.reasons.map((r) => h('li', {}, r.message, ' ', h('code', {}, r.code)))) : null,
       a.rejected ? h('p', { class: 'removed' }, `seq ${a.rejected.seq}: ${a.rejected.object} was rejected: ${a.rejected.message}`) : null);
     this.#result.dataset.seq = String(a.seq);
+    this.#result.classList.toggle('stale', a.seq !== this.#seq);
     this.#result.dataset.associated = String(a.associated);
   }
 }
