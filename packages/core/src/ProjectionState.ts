@@ -1,24 +1,23 @@
 import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import { LabelIndex } from './LabelIndex.js';
 import { SetMultimap } from './SetMultimap.js';
 
 /**
  * The fold's state. Everything beyond the two object maps is an index that lets one change
  * find exactly what it affects: never a scan of the mesh.
- * Keys: objects by `ns/name`; label indexes by `ns/key=value`; shards by `ns/host`.
+ * Keys: objects by `ns/name`; shards by `ns/host`.
  */
 export interface ProjectionState {
   readonly serviceEntries: Map<string, ServiceEntryRecord>;
   readonly workloadEntries: Map<string, WorkloadEntryRecord>;
   /**
-   * `ns/key=value` → WorkloadEntries carrying that label, to select for a ServiceEntry. Only
-   * label keys some selector in the namespace has used are indexed: most labels (version,
-   * topology, …) are never selected on, and indexing them would cost memory per workload.
+   * (ns, key, value) → WorkloadEntries carrying that label, to select for a ServiceEntry. Only
+   * label keys some selector in the namespace has used are indexed (`hasKey`): most labels
+   * (version, topology, …) are never selected on, and indexing them would cost memory per workload.
    */
-  readonly workloadsByLabel: SetMultimap;
-  /** ns → label keys indexed in `workloadsByLabel`. A key, once indexed, stays indexed. */
-  readonly indexedLabelKeys: SetMultimap;
-  /** `ns/key=value` → ServiceEntries whose selector has that label, to find candidates for a WorkloadEntry. */
-  readonly selectorsByLabel: SetMultimap;
+  readonly workloadsByLabel: LabelIndex;
+  /** (ns, key, value) → ServiceEntries whose selector has that label, to find candidates for a WorkloadEntry. */
+  readonly selectorsByLabel: LabelIndex;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
   readonly emptySelectors: SetMultimap;
   /** ServiceEntry → selected WorkloadEntries. */
@@ -33,18 +32,13 @@ export function createState(): ProjectionState {
   return {
     serviceEntries: new Map(),
     workloadEntries: new Map(),
-    workloadsByLabel: new SetMultimap(),
-    indexedLabelKeys: new SetMultimap(),
-    selectorsByLabel: new SetMultimap(),
+    workloadsByLabel: new LabelIndex(),
+    selectorsByLabel: new LabelIndex(),
     emptySelectors: new SetMultimap(),
     selected: new SetMultimap(),
     selectedBy: new SetMultimap(),
     shards: new SetMultimap(),
   };
-}
-
-export function labelKey(namespace: string, key: string, value: string): string {
-  return `${namespace}/${key}=${value}`;
 }
 
 export function shardKey(namespace: string, host: string): string {

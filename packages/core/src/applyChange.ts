@@ -66,10 +66,8 @@ function applyService(
 function relink(
   state: ProjectionState, after: string[], before: string[], pair: (other: string) => [string, string],
 ): Delta[] {
-  const afterSet = new Set(after);
-  const beforeSet = new Set(before);
-  const removed = before.filter((x) => !afterSet.has(x)).sort().map(pair);
-  const added = after.filter((x) => !beforeSet.has(x)).sort().map(pair);
+  const removed = minus(before, after).sort().map(pair);
+  const added = minus(after, before).sort().map(pair);
   for (const [se, we] of removed) {
     state.selected.delete(se, we);
     state.selectedBy.delete(we, se);
@@ -104,6 +102,14 @@ function shardDeltas(state: ProjectionState, previous: Map<string, EndpointRecor
     out.push({ type: 'shard-replaced', ...splitShardKey(key), endpoints });
   }
   return out;
+}
+
+/** `xs` without `ys`; a linear scan for the usual handful of elements, a Set beyond. */
+function minus(xs: string[], ys: string[]): string[] {
+  if (ys.length === 0) return xs;
+  if (ys.length < 16) return xs.filter((x) => !ys.includes(x));
+  const set = new Set(ys);
+  return xs.filter((x) => !set.has(x));
 }
 
 function sameEndpoints(a: EndpointRecord[], b: EndpointRecord[]): boolean {

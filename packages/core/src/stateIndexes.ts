@@ -1,4 +1,4 @@
-import { labelKey, shardKey, type ProjectionState } from './ProjectionState.js';
+import { shardKey, type ProjectionState } from './ProjectionState.js';
 import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
 import { selects } from './selects.js';
 
@@ -12,7 +12,7 @@ import { selects } from './selects.js';
 export function candidateServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
   const found = new Set(state.emptySelectors.get(we.namespace));
   for (const key in we.labels) {
-    for (const se of state.selectorsByLabel.get(labelKey(we.namespace, key, we.labels[key]!))) found.add(se);
+    for (const se of state.selectorsByLabel.get(we.namespace, key, we.labels[key]!)) found.add(se);
   }
   return [...found];
 }
@@ -23,9 +23,9 @@ export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord):
   let candidates: string[] | undefined;
   for (const key in se.selector) {
     ensureLabelIndexed(state, se.namespace, key);
-    const lk = labelKey(se.namespace, key, se.selector[key]!);
-    if (candidates === undefined || state.workloadsByLabel.count(lk) < candidates.length) {
-      candidates = state.workloadsByLabel.get(lk);
+    const value = se.selector[key]!;
+    if (candidates === undefined || state.workloadsByLabel.count(se.namespace, key, value) < candidates.length) {
+      candidates = state.workloadsByLabel.get(se.namespace, key, value);
     }
   }
   // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
@@ -35,25 +35,25 @@ export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord):
 
 /** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
 export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
-  if (state.indexedLabelKeys.has(namespace, key)) return;
-  state.indexedLabelKeys.add(namespace, key);
+  if (state.workloadsByLabel.hasKey(namespace, key)) return;
+  state.workloadsByLabel.addKey(namespace, key);
   for (const [weKey, we] of state.workloadEntries) {
     const value = we.labels[key];
-    if (we.namespace === namespace && value !== undefined) state.workloadsByLabel.add(labelKey(namespace, key, value), weKey);
+    if (we.namespace === namespace && value !== undefined) state.workloadsByLabel.add(namespace, key, value, weKey);
   }
 }
 
 export function indexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
   state.workloadEntries.set(weKey, we);
   for (const key in we.labels) {
-    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.add(labelKey(we.namespace, key, we.labels[key]!), weKey);
+    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, weKey);
   }
 }
 
 export function unindexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
   state.workloadEntries.delete(weKey);
   for (const key in we.labels) {
-    if (state.indexedLabelKeys.has(we.namespace, key)) state.workloadsByLabel.delete(labelKey(we.namespace, key, we.labels[key]!), weKey);
+    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.delete(we.namespace, key, we.labels[key]!, weKey);
   }
 }
 
@@ -63,7 +63,7 @@ export function indexService(state: ProjectionState, seKey: string, se: ServiceE
   if (!se.selector) return;
   const keys = Object.keys(se.selector);
   if (keys.length === 0) state.emptySelectors.add(se.namespace, seKey);
-  for (const key of keys) state.selectorsByLabel.add(labelKey(se.namespace, key, se.selector[key]!), seKey);
+  for (const key of keys) state.selectorsByLabel.add(se.namespace, key, se.selector[key]!, seKey);
 }
 
 export function unindexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
@@ -71,7 +71,7 @@ export function unindexService(state: ProjectionState, seKey: string, se: Servic
   for (const shard of hostShards(se)) state.shards.delete(shard, seKey);
   if (!se.selector) return;
   state.emptySelectors.delete(se.namespace, seKey);
-  for (const key in se.selector) state.selectorsByLabel.delete(labelKey(se.namespace, key, se.selector[key]!), seKey);
+  for (const key in se.selector) state.selectorsByLabel.delete(se.namespace, key, se.selector[key]!, seKey);
 }
 
 export function hostShards(se: ServiceEntryRecord | undefined): string[] {

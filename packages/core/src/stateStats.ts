@@ -16,10 +16,8 @@ export function stateStats(state: ProjectionState): StateStats {
     workloadEntries: state.workloadEntries.size,
     associations: entries(state.selected),
     shards: state.shards.size,
-    indexEntries: [
-      state.workloadsByLabel, state.indexedLabelKeys, state.selectorsByLabel, state.emptySelectors,
-      state.selected, state.selectedBy, state.shards,
-    ].reduce((sum, m) => sum + entries(m), 0),
+    indexEntries: state.workloadsByLabel.entries() + state.selectorsByLabel.entries()
+      + [state.emptySelectors, state.selected, state.selectedBy, state.shards].reduce((sum, m) => sum + entries(m), 0),
   };
 }
 

@@ -4,7 +4,9 @@ import type {
   IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
 } from './objects.js';
 import { namespaceOf, objectKey } from './objects.js';
-import type { ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord } from './records.js';
+import type {
+  ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits,
+} from './records.js';
 import { validateObject } from './validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 
@@ -71,13 +73,16 @@ function workload(
     address: spec.address ?? '',
     ports: spec.ports && Object.keys(spec.ports).length > 0 ? intern.map(sortedMap(spec.ports)) : undefined,
     labels,
-    traits: intern.map({
-      network: spec.network ?? '',
-      locality: localityOf(spec.locality, labels),
-      weight: spec.weight ?? 0,
-      serviceAccount: spec.serviceAccount ?? '',
-    }),
+    traits: traitsOf(spec, labels, intern),
   };
+}
+
+const DEFAULT_TRAITS: WorkloadTraits = Object.freeze({ network: '', locality: '', weight: 0, serviceAccount: '' });
+
+function traitsOf(spec: WorkloadEntrySpec, labels: Labels, intern: Intern): WorkloadTraits {
+  const locality = localityOf(spec.locality, labels);
+  if (!spec.network && !locality && !spec.weight && !spec.serviceAccount) return DEFAULT_TRAITS;
+  return intern.map({ network: spec.network ?? '', locality, weight: spec.weight ?? 0, serviceAccount: spec.serviceAccount ?? '' });
 }
 
 /** The locality field, else the topology label (legacy `.`-separated values become `/`). */
