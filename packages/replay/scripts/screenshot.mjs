@@ -2,7 +2,7 @@
 // relabel), with test-we's history open and the why panel answering for test-se/test-we.
 // Same browser setup as test/serveBrowser.test.ts. Run after `npm run build`:
 //   node packages/replay/scripts/screenshot.mjs [out.png]
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,4 +40,5 @@ try {
   await browser.close();
   await inspector.close();
   await log.close();
+  rmSync(work, { recursive: true, force: true });
 }

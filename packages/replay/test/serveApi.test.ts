@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StateCache } from '../src/serve/StateCache.js';
 import { startInspector, type Inspector } from '../src/serve/startInspector.js';
-import { cliJson, demoEvents, openEventStream, recordDemo, tempPath } from './support/inspectorFixture.js';
+import { cliJson, demoEvents, openEventStream, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';
 
 let dir: string;
 let log: EventLog;
@@ -77,6 +77,7 @@ test.before(async () => {
 test.after(async () => {
   await inspector?.close();
   await log?.close();
+  await removeTempPaths();
 });
 
 test('binds 127.0.0.1 and an ephemeral port when asked for port 0', () => {

@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startInspector, type Inspector } from '../src/serve/startInspector.js';
-import { demoEvents, recordDemo, tempPath } from './support/inspectorFixture.js';
+import { demoEvents, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';
 
 /** Debian's chromium, which `.ci/run` installs; playwright-core brings no browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,7 +22,7 @@ let folder: string;
 
 /** A fresh profile per run (Playwright passes it as --user-data-dir). */
 async function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(join(folder, 'profile'), {
+  return chromium.launchPersistentContext(await tempPath('meshfold-chromium-'), {
     executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1440, height: 900 },
   });
 }
@@ -50,12 +50,13 @@ if (!existsSync(CHROMIUM)) {
   test.skip('the inspector page in headless Chromium');
 } else {
   test.before(async () => {
-    folder = await tempPath('meshfold-browser-');
+    folder = await tempPath('meshfold-browser-', { keep: true });
     browser = await launch();
   });
 
   test.after(async () => {
     await browser?.close();
+    await removeTempPaths(); // the profile and the logs; the screenshot's folder stays
   });
 
   test('scrubbing over the istio#25678 relabel: the association is shown at seq 7 and gone at seq 8', async () => {

@@ -3,7 +3,7 @@
  * (its `-o json` is what the API must equal), and a minimal Server-Sent Events client.
  */
 import { createReadStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,17 @@ import { readInput } from '../../src/readInput.js';
 // Compiled to dist/test/support: the repository root is five levels up.
 export const DEMO_STREAM = fileURLToPath(new URL('../../../../../scripts/demo/demo-stream.json', import.meta.url));
 
-export function tempPath(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const made: string[] = [];
+
+/** A fresh temp directory, removed by `removeTempPaths` unless kept (a screenshot to look at). */
+export async function tempPath(prefix: string, options: { keep?: boolean } = {}): Promise<string> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  if (!options.keep) made.push(path);
+  return path;
+}
+
+export async function removeTempPaths(): Promise<void> {
+  await Promise.all(made.splice(0).map((path) => rm(path, { recursive: true, force: true })));
 }
 
 /** `meshfold ...args` in this process; stdin is empty. */
