@@ -100,19 +100,21 @@ if (!existsSync(CHROMIUM)) {
     }
   });
 
-  test('following a live log: an appended event moves a page that shows the latest point', async () => {
+  test('following a live log from its first event: appended events move a page that shows the latest point', async () => {
     const log = await EventLog.openMemory();
     const projected = await ProjectedLog.open(log);
     const events = await demoEvents();
-    await projected.record(events.slice(0, 7));
     const inspector = await startInspector(log, { port: 0, follow: true, warn: () => {} });
     try {
       const { page, problems } = await open(inspector.url);
-      await page.locator('[data-testid="associations"][data-seq="7"]').waitFor();
+      await page.locator('[data-testid="associations"][data-seq="0"]').waitFor();
       await page.locator('[data-testid="live"]:has-text("live")').waitFor();
+
+      await projected.record(events.slice(0, 7)); // as record --serve appends a kubectl stream
+      await page.locator('[data-testid="associations"][data-seq="7"]').waitFor();
       assert.is(await page.locator(PAIR).count(), 1);
 
-      await projected.record([events[7]!]); // the relabel, appended while the page is open
+      await projected.record([events[7]!]); // the relabel
       await page.locator('[data-testid="associations"][data-seq="8"]').waitFor();
       assert.is(await page.getByTestId('last-seq').innerText(), '8');
       assert.is(await page.locator(PAIR).count(), 0);

@@ -72,7 +72,8 @@ export class Timeline {
     const abort = new AbortController();
     this.#abort = abort;
     try {
-      const page = await api.events(from, PAGE, abort.signal);
+      // A log being recorded may have no event yet, and seq 1 is then past its end.
+      const page = this.#lastSeq === 0 ? { from: 1, events: [] } : await api.events(from, PAGE, abort.signal);
       if (abort.signal.aborted) return;
       this.#from = page.from;
       this.#events = page.events;
