@@ -4,7 +4,7 @@ import { EventLog, ProjectedLog } from '@meshfold/store';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startInspector, type Inspector } from '../src/serve/startInspector.js';
+import { startInspector } from '../src/serve/startInspector.js';
 import { demoEvents, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';
 
 /** Debian's chromium, which `.ci/run` installs; playwright-core brings no browser of its own. */
