@@ -11,6 +11,8 @@ import type { ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
 
 /** Bumped whenever the fold's semantics change: snapshots of another version are not trusted. */
+const NO_DELTAS: readonly Delta[] = Object.freeze([]);
+
 export const PROJECTOR_VERSION = 'meshfold-projector/2';
 
 export interface ApplyResult {
@@ -67,8 +69,8 @@ export class Projector {
   replay(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
     const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
     this.#seq = seq;
-    const deltas = paired.change ? applyChange(this.state, paired.change, false) : [];
-    return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
+    const deltas = paired.change ? applyChange(this.state, paired.change, false) : NO_DELTAS;
+    return { seq, deltas, change: paired.change, notice: paired.notice };
   }
 
   /** Marks `seq` as consumed without applying it: replay of a log event the fold refused. */

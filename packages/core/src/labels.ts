@@ -1,21 +1,11 @@
+import { NO_INTERNING } from './Interner.js';
 import type { Labels } from './objects.js';
 
 export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 
 /** Spec labels merged with metadata labels; metadata wins on conflict (Istio 1.14+). Keys sorted. */
 export function mergeLabels(spec: Labels | undefined, metadata: Labels | undefined): Labels {
-  return sortedMap({ ...spec, ...metadata });
-}
-
-/**
- * A copy with keys in sorted order. Records are built this way so that their plain
- * `JSON.stringify` is already canonical: hashing needs no generic key-sorting walk.
- */
-export function sortedMap<V>(map: Readonly<Record<string, V>> | undefined): Record<string, V> {
-  const out: Record<string, V> = {};
-  if (!map) return out;
-  for (const key of Object.keys(map).sort()) out[key] = map[key]!;
-  return out;
+  return NO_INTERNING.sortedMap(spec, metadata);
 }
 
 /**

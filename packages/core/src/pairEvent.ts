@@ -20,7 +20,7 @@ export interface PairResult {
  */
 export function pairEvent(
   lookup: (key: string) => ObjectRecord | undefined, event: WatchEvent, seq: number,
-  intern: Pick<Interner, 'string' | 'map'> = NO_INTERNING,
+  intern: Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'> = NO_INTERNING,
 ): PairResult {
   const key = identityOf(event.object, seq);
   const old = lookup(key);

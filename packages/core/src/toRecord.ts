@@ -1,5 +1,4 @@
 import { MeshfoldError } from './MeshfoldError.js';
-import { mergeLabels, sortedMap } from './labels.js';
 import type {
   IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
 } from './objects.js';
@@ -10,7 +9,7 @@ import type {
 import { validateObject } from './validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 
-type Intern = Pick<Interner, 'string' | 'map'>;
+type Intern = Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'>;
 
 /**
  * Validates a ServiceEntry or WorkloadEntry and turns it into its record.
@@ -37,7 +36,8 @@ function describe(obj: KubeObject): string {
 }
 
 function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>, intern: Intern): WorkloadEntryRecord {
-  const labels = intern.map(mergeLabels(obj.spec?.labels, obj.metadata.labels));
+  // Spec labels merged with metadata labels, metadata winning (Istio 1.14+).
+  const labels = intern.sortedMap(obj.spec?.labels, obj.metadata.labels);
   const namespace = intern.string(namespaceOf(obj));
   return workload('WorkloadEntry', namespace, obj.metadata.name, obj.spec ?? {}, labels, intern) as WorkloadEntryRecord;
 }
@@ -52,10 +52,10 @@ function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntryS
     ports: intern.map((spec.ports ?? []).map(portRecord)),
     location: spec.location ?? 'MESH_EXTERNAL',
     resolution: spec.resolution ?? 'NONE',
-    selector: spec.workloadSelector ? intern.map(sortedMap(spec.workloadSelector.labels)) : undefined,
+    selector: spec.workloadSelector ? intern.sortedMap(spec.workloadSelector.labels) : undefined,
     // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
     endpoints: (spec.endpoints ?? []).map((ep, i) =>
-      workload('ServiceEntry', namespace, `${name}-${i}`, ep, intern.map(sortedMap(ep.labels)), intern)),
+      workload('ServiceEntry', namespace, `${name}-${i}`, ep, intern.sortedMap(ep.labels), intern)),
   };
 }
 
@@ -71,7 +71,7 @@ function workload(
     namespace,
     name,
     address: spec.address ?? '',
-    ports: spec.ports && Object.keys(spec.ports).length > 0 ? intern.map(sortedMap(spec.ports)) : undefined,
+    ports: spec.ports && Object.keys(spec.ports).length > 0 ? intern.sortedMap(spec.ports) : undefined,
     labels,
     traits: traitsOf(spec, labels, intern),
   };
@@ -82,7 +82,12 @@ const DEFAULT_TRAITS: WorkloadTraits = Object.freeze({ network: '', locality: ''
 function traitsOf(spec: WorkloadEntrySpec, labels: Labels, intern: Intern): WorkloadTraits {
   const locality = localityOf(spec.locality, labels);
   if (!spec.network && !locality && !spec.weight && !spec.serviceAccount) return DEFAULT_TRAITS;
-  return intern.map({ network: spec.network ?? '', locality, weight: spec.weight ?? 0, serviceAccount: spec.serviceAccount ?? '' });
+  const network = spec.network ?? '';
+  const weight = spec.weight ?? 0;
+  const serviceAccount = spec.serviceAccount ?? '';
+  // NUL cannot occur in any of these validated fields, so it separates them unambiguously.
+  return intern.keyed(`traits\u0000${network}\u0000${locality}\u0000${weight}\u0000${serviceAccount}`,
+    () => ({ network, locality, weight, serviceAccount }));
 }
 
 /** The locality field, else the topology label (legacy `.`-separated values become `/`). */
