@@ -4,7 +4,7 @@ import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
 import { selects } from './selects.js';
 import {
-  candidateServices, hostShards, indexService, indexWorkload, selectWorkloads, unindexService, unindexWorkload,
+  candidateServices, hostShards, indexService, indexWorkload, reindexWorkload, selectWorkloads, unindexService, unindexWorkload,
 } from './stateIndexes.js';
 import { shardEndpoints } from './shardEndpoints.js';
 
@@ -42,8 +42,9 @@ function applyWorkload(
   const after = nu ? candidateServices(state, nu).filter((se) => selects(state.serviceEntries.get(se)!, nu)) : [];
   const previous = emit ? endpointsByShard(state, shardsOfServices(state, [...before, ...after])) : undefined;
 
-  if (old) unindexWorkload(state, weKey, old);
-  if (nu) indexWorkload(state, weKey, nu);
+  if (old && nu) reindexWorkload(state, weKey, old, nu);
+  else if (old) unindexWorkload(state, weKey, old);
+  else if (nu) indexWorkload(state, weKey, nu);
   const links = relink(state, after, before, (se) => [se, weKey]);
   return previous ? [...links, ...shardDeltas(state, previous)] : links;
 }

@@ -50,6 +50,25 @@ export function indexWorkload(state: ProjectionState, weKey: string, we: Workloa
   }
 }
 
+/**
+ * `old` replaced by `now` (same key): only the label entries that differ move, and the object
+ * map is written once. A relabel touches one or two labels; at mesh scale every hash-table
+ * operation is a likely cache miss, so the ones skipped here are most of a relabel's cost.
+ */
+export function reindexWorkload(state: ProjectionState, weKey: string, old: WorkloadEntryRecord, now: WorkloadEntryRecord): void {
+  state.workloadEntries.set(weKey, now);
+  const ns = now.namespace;
+  if (old.labels === now.labels) return;
+  for (const key in old.labels) {
+    const before = old.labels[key]!;
+    if (now.labels[key] !== before && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.delete(ns, key, before, weKey);
+  }
+  for (const key in now.labels) {
+    const after = now.labels[key]!;
+    if (old.labels[key] !== after && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.add(ns, key, after, weKey);
+  }
+}
+
 export function unindexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
   state.workloadEntries.delete(weKey);
   for (const key in we.labels) {
