@@ -5,6 +5,9 @@ import type { BinaryKeyspace } from './keyspaces.js';
 import { seqKey, seqOfKey } from './seqKey.js';
 import { withStoreErrors } from './storeError.js';
 
+/** Bytes one `nextv` may read ahead: a batch of 1000 events of a few hundred bytes each. */
+export const READ_AHEAD_BYTES = 1 << 20;
+
 /**
  * Events `from..to` in seq order, in arrays of up to `batchSize` (one `nextv` each, which is
  * what makes replay fast). The caller guarantees that every seq up to `to` was committed, so
@@ -16,7 +19,10 @@ export async function* readEventBatches(
 ): AsyncGenerator<LoggedEvent[]> {
   const { from, to, batchSize, where } = range;
   if (from > to) return;
-  const iterator = await withStoreErrors(where, () => events.iterator({ gte: seqKey(from), lte: seqKey(to) }));
+  // classic-level stops a `nextv` at 16 KiB by default (~60 events); every call is a trip to
+  // LevelDB's thread, so let one call carry a whole batch. Other backends ignore the option.
+  const options = { gte: seqKey(from), lte: seqKey(to), highWaterMarkBytes: READ_AHEAD_BYTES };
+  const iterator = await withStoreErrors(where, () => events.iterator(options));
   try {
     let expected = from;
     while (expected <= to) {
