@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildState } from './buildState.js';
+import { decodeObjects, encodeObjects } from './snapshotObjects.js';
 import { applyChange, type Change } from './applyChange.js';
 import type { Delta } from './Delta.js';
 import type { WatchEvent } from './objects.js';
@@ -23,9 +24,9 @@ export interface ApplyResult {
 }
 
 /**
- * The live objects at `seq` — the state is a pure function of them — as canonical JSON (the
- * sorted records). A string, because `JSON.parse` restores it faster than any structured decoder
- * and its digest is one pass over it.
+ * The live objects at `seq` — the state is a pure function of them — as canonical, compact JSON
+ * (see `snapshotObjects`). A string, because `JSON.parse` restores it faster than any structured
+ * decoder and its digest is one pass over it.
  */
 export interface ProjectorSnapshot {
   readonly seq: number;
@@ -94,7 +95,7 @@ export class Projector {
   }
 
   toSnapshot(): ProjectorSnapshot {
-    return { seq: this.#seq, objects: JSON.stringify(objectsOf(this.state)) };
+    return { seq: this.#seq, objects: encodeObjects(objectsOf(this.state)) };
   }
 
   /**
@@ -102,7 +103,7 @@ export class Projector {
    * Throws a SyntaxError when the objects are not JSON: check {@link Projector.digest} first.
    */
   static fromSnapshot(snapshot: ProjectorSnapshot): Projector {
-    return new Projector(buildState(JSON.parse(snapshot.objects) as ObjectRecord[]), snapshot.seq);
+    return new Projector(buildState(decodeObjects(snapshot.objects)), snapshot.seq);
   }
 
   /**
