@@ -10,12 +10,15 @@ import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { readEventBatches, seqGap } from './readEventBatches.js';
 import { LAST_SEQ_KEY, recoverMeta } from './recoverMeta.js';
 import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
+import { identityOfObject, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
 import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import type { StoreReport } from './StoreReport.js';
 import { storeError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
+
+const EMPTY_VALUE = new Uint8Array(0);
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
@@ -166,6 +169,19 @@ export class EventLog {
     return decodeEvent(value, seq);
   }
 
+  /**
+   * The seqs of the events about one object (`Kind/namespace/name`), in order, within
+   * `from..to` — without reading any other event.
+   */
+  async seqsOf(identity: string, { from = 1, to = MAX_SEQ }: ReadRange = {}): Promise<number[]> {
+    const { objects } = this.#requireOpen('seqsOf');
+    const last = Math.min(to, this.#lastSeq);
+    if (from > last) return [];
+    const keys = await withStoreErrors(`${this.#name}: seqsOf`, () =>
+      objects.keys({ gte: objectIndexKey(identity, Math.max(1, from)), lte: objectIndexKey(identity, last) }).all());
+    return keys.map(seqOfObjectIndexKey);
+  }
+
   /** The last seq whose time is at or before `time` (RFC 3339, millisecond resolution); 0 if none. */
   async seqAt(time: string): Promise<number> {
     const { time: index } = this.#requireOpen('seqAt');
@@ -263,11 +279,13 @@ export class EventLog {
   }
 
   #batchOperations(plan: AppendPlan): BatchOperation[] {
-    const { events, time, meta } = this.#keyspaces!;
+    const { events, time, objects, meta } = this.#keyspaces!;
     const operations: BatchOperation[] = [];
-    plan.events.forEach(({ seq }, i) => {
+    plan.events.forEach(({ seq, object }, i) => {
       operations.push({ type: 'put', sublevel: events, key: seqKey(seq), value: plan.values[i]! });
       operations.push({ type: 'put', sublevel: time, key: timeKey(plan.epochMs[i]!, seq), value: seqKey(seq) });
+      const identity = identityOfObject(object);
+      if (identity !== undefined) operations.push({ type: 'put', sublevel: objects, key: objectIndexKey(identity, seq), value: EMPTY_VALUE });
     });
     const lastSeq = this.#lastSeq + plan.events.length;
     operations.push({ type: 'put', sublevel: meta, key: LAST_SEQ_KEY, value: seqKey(lastSeq) });

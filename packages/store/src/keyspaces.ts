@@ -18,6 +18,8 @@ export interface Keyspaces {
   snapshots: BinaryKeyspace;
   /** time + seq → seq */
   time: BinaryKeyspace;
+  /** `Kind/ns/name` NUL seq → empty: the events of each object */
+  objects: BinaryKeyspace;
   /** name → value: the format version and the last seq */
   meta: NamedKeyspace;
 }
@@ -29,6 +31,7 @@ export function keyspaces(db: LevelDatabase): Keyspaces {
     events: db.sublevel<Uint8Array, Uint8Array>('events', binary),
     snapshots: db.sublevel<Uint8Array, Uint8Array>('snapshots', binary),
     time: db.sublevel<Uint8Array, Uint8Array>('time', binary),
+    objects: db.sublevel<Uint8Array, Uint8Array>('objects', binary),
     meta: db.sublevel<string, Uint8Array>('meta', { keyEncoding: 'utf8', valueEncoding: 'view' }),
   };
 }

@@ -76,6 +76,15 @@ export function backendSuite(name: string, backend: Backend): void {
     assert.equal(events[2]!.object, workloadEntry(2));
   });
 
+  test('seqsOf lists one object\'s events in order, within a range, and no other object\'s', async (context) => {
+    const log = await open(context);
+    await log.append([added(1), added(10), { type: 'MODIFIED', object: workloadEntry(1) }, added(2), { type: 'DELETED', object: workloadEntry(1) }]);
+    assert.equal(await log.seqsOf('WorkloadEntry/shop/we-1'), [1, 3, 5]);
+    assert.equal(await log.seqsOf('WorkloadEntry/shop/we-1', { from: 2, to: 4 }), [3]);
+    assert.equal(await log.seqsOf('WorkloadEntry/shop/we-10'), [2]);
+    assert.equal(await log.seqsOf('WorkloadEntry/shop/we-3'), []);
+  });
+
   test('concurrent appends get disjoint, consecutive seqs', async (context) => {
     const log = await open(context);
     const results = await Promise.all(range(0, 19).map((i) => log.append(addedRange(i * 3 + 1, 3))));

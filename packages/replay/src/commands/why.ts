@@ -28,24 +28,25 @@ export async function why(log: EventLog, se: unknown, we: unknown, options: { at
   return 0;
 }
 
-/** Replays up to `seq`, remembering when the pair's association last changed. */
+/**
+ * Replays the events of the two objects up to `seq`, remembering when their association last
+ * changed. Whether a ServiceEntry selects a WorkloadEntry depends on those two objects alone,
+ * so the log's per-object index gives every event that matters, however long the log.
+ */
 export async function explainAt(log: EventLog, seKey: string, weKey: string, seq: number): Promise<WhyAnswer> {
   const projector = new Projector();
   let since: WhyAnswer['since'];
   let rejected: WhyAnswer['rejected'];
-  const mine = new Set([`ServiceEntry/${seKey}`, `WorkloadEntry/${weKey}`]);
-  for await (const batch of log.readBatches({ from: 1, to: seq })) {
-    for (const event of batch) {
-      try {
-        const { deltas } = projector.replay(event, event.seq);
-        if (deltas.some((d) => (d.type === 'association-added' || d.type === 'association-removed')
-          && d.serviceEntry === seKey && d.workloadEntry === weKey)) since = describe(event);
-      } catch (err) {
-        if (!isMeshfoldError(err)) throw err;
-        projector.skip(event.seq);
-        const object = safeIdentity(event);
-        if (mine.has(object)) rejected = { seq: event.seq, object, code: err.code, message: err.message };
-      }
+  for (const at of await pairSeqs(log, seKey, weKey, seq)) {
+    const event = (await log.get(at))!;
+    try {
+      const { deltas } = projector.replay(event, event.seq);
+      if (deltas.some((d) => (d.type === 'association-added' || d.type === 'association-removed')
+        && d.serviceEntry === seKey && d.workloadEntry === weKey)) since = describe(event);
+    } catch (err) {
+      if (!isMeshfoldError(err)) throw err;
+      projector.skip(event.seq);
+      rejected = { seq: event.seq, object: safeIdentity(event), code: err.code, message: err.message };
     }
   }
   const { associated, reasons } = explainAssociation(projector.state, seKey, weKey);
@@ -53,6 +54,11 @@ export async function explainAt(log: EventLog, seKey: string, weKey: string, seq
     seq, serviceEntry: seKey, workloadEntry: weKey, associated,
     ...(since && { since }), reasons, ...(rejected && { rejected }),
   };
+}
+
+async function pairSeqs(log: EventLog, seKey: string, weKey: string, to: number): Promise<number[]> {
+  const [se, we] = await Promise.all([log.seqsOf(`ServiceEntry/${seKey}`, { to }), log.seqsOf(`WorkloadEntry/${weKey}`, { to })]);
+  return [...se, ...we].sort((a, b) => a - b);
 }
 
 function describe(e: LoggedEvent): NonNullable<WhyAnswer['since']> {
