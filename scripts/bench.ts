@@ -5,18 +5,21 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Projector } from '@meshfold/core';
 import { main, type Io } from '@meshfold/replay';
-import { EventLog, loadState, replayOnto } from '@meshfold/store';
+import { EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
 import { measureMemory } from './lib/bench/measureMemory.js';
 import { rawReadSeconds, rawWriteSeconds, readRawEvents } from './lib/bench/rawLevel.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
-import { seededRandom } from './lib/random.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
 
+const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const size = quick
   ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50 }
@@ -110,21 +113,10 @@ async function recordAndReplay(logDir: string) {
 }
 
 async function timeTravel(logDir: string) {
-  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events)`);
-  const log = await EventLog.openDir(logDir);
-  const random = seededRandom(4211);
-  const seqAt = () => 1 + Math.floor(random() * log.lastSeq);
-  for (let i = 0; i < 10; i++) await loadState(log, seqAt()); // warm the process
-  const ms: number[] = [];
-  for (let i = 0; i < size.travels; i++) {
-    const start = performance.now();
-    await loadState(log, seqAt());
-    ms.push(performance.now() - start);
-  }
-  await log.close();
-  ms.sort((a, b) => a - b);
-  const pct = (p: number) => round(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!, 1);
-  return { p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events), in a process of its own`);
+  const child = fileURLToPath(new URL('./timeTravelChild.js', import.meta.url));
+  const { stdout } = await run(process.execPath, [child, logDir, String(size.travels)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
 }
 
 function relabel() {
