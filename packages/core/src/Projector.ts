@@ -57,10 +57,7 @@ export class Projector {
    * leaves the state and seq as they were (see {@link skip}).
    */
   apply(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
-    const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
-    this.#seq = seq;
-    const deltas = paired.change ? applyChange(this.state, paired.change) : [];
-    return { seq, deltas, ...(paired.change && { change: paired.change }), ...(paired.notice && { notice: paired.notice }) };
+    return this.#step(event, seq, true);
   }
 
   /**
@@ -68,9 +65,13 @@ export class Projector {
    * still returned): for replay, where the resulting state is what matters.
    */
   replay(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
+    return this.#step(event, seq, false);
+  }
+
+  #step(event: WatchEvent, seq: number, emit: boolean): ApplyResult {
     const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
     this.#seq = seq;
-    const deltas = paired.change ? applyChange(this.state, paired.change, false) : NO_DELTAS;
+    const deltas = paired.change ? applyChange(this.state, paired.change, emit) : NO_DELTAS;
     return { seq, deltas, change: paired.change, notice: paired.notice };
   }
 

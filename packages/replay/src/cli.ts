@@ -108,10 +108,7 @@ function program(io: Io) {
 
     .command('verify')
     .describe('Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.')
-    .action(async (opts: Opts) => {
-      await openExistingLog(opts.log as string | undefined).then((log) => log.close()); // exists, with a clear error if not
-      return verify(opts.log as string, io);
-    })
+    .action((opts: Opts) => verify(opts.log as string | undefined, io))
 
     .command('serve')
     .describe('The time-travel inspector: a read-only web page and JSON API (/api/…) over the log, on 127.0.0.1 unless --host says otherwise.')

@@ -1,6 +1,6 @@
 import { isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION } from '@meshfold/core';
-import { EventLog, type StoreReport } from '@meshfold/store';
-import { requireLogDir, withLog } from '../openLog.js';
+import type { EventLog, StoreReport } from '@meshfold/store';
+import { openExistingLog, withLog } from '../openLog.js';
 import type { Io } from '../Io.js';
 import { progress } from '../progress.js';
 
@@ -14,7 +14,7 @@ export async function verify(dir: string | undefined, io: Io): Promise<number> {
   // Verify opens the log itself: what queries may skip with a warning (a snapshot that does not
   // decode) is a failure here.
   const reports: StoreReport[] = [];
-  const log = await EventLog.openDir(requireLogDir(dir), { createIfMissing: false, onReport: (r) => reports.push(r) });
+  const log = await openExistingLog(dir, (r) => reports.push(r));
   return withLog(log, () => verifyOpen(log, io, reports));
 }
 
