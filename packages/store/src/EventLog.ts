@@ -283,7 +283,10 @@ export class EventLog {
     const operations: BatchOperation[] = [];
     plan.events.forEach(({ seq, object }, i) => {
       operations.push({ type: 'put', sublevel: events, key: seqKey(seq), value: plan.values[i]! });
-      operations.push({ type: 'put', sublevel: time, key: timeKey(plan.epochMs[i]!, seq), value: seqKey(seq) });
+      // Only the last seq of each run of equal times: `seqAt` asks for the last seq at or before
+      // a time, which is always a run's last, and a batch mostly shares one clock reading.
+      const epochMs = plan.epochMs[i]!;
+      if (plan.epochMs[i + 1] !== epochMs) operations.push({ type: 'put', sublevel: time, key: timeKey(epochMs, seq), value: seqKey(seq) });
       const identity = identityOfObject(object);
       if (identity !== undefined) operations.push({ type: 'put', sublevel: objects, key: objectIndexKey(identity, seq), value: EMPTY_VALUE });
     });
@@ -356,8 +359,13 @@ export class EventLog {
   }
 
   /** `sync` is a classic-level option; other backends ignore options they do not know. */
+  /**
+   * No `sync` property unless syncing: abstract-level copies batch options into every operation,
+   * and with `sync: false` there classic-level's batch took three times as long (measured: 8.5
+   * vs 3.0 µs per event for the same 1000-event batches).
+   */
   #writeOptions(): object {
-    return { sync: this.#options.sync ?? false };
+    return this.#options.sync ? { sync: true } : {};
   }
 }
 

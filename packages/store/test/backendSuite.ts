@@ -188,6 +188,11 @@ export function backendSuite(name: string, backend: Backend): void {
     assert.is(await log.seqAt('2026-01-01T02:00:04+02:00'), 3);
     assert.is(await log.seqAt(iso(T0 + 5000)), 4);
     assert.is(await log.seqAt('2100-01-01T00:00:00Z'), 4);
+    // A run of equal times that spans two appends ends at the later one.
+    await log.append([{ ...added(5), ...at(T0 + 5000) }, { ...added(6), ...at(T0 + 6000) }]);
+    assert.is(await log.seqAt(iso(T0 + 5000)), 5);
+    assert.is(await log.seqAt(iso(T0 + 5999)), 5);
+    assert.is(await log.seqAt(iso(T0 + 6000)), 6);
   });
 
   test('seqAt rejects what is not an RFC 3339 time', async (context) => {
