@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildState } from './buildState.js';
+import { BulkReplay } from './BulkReplay.js';
 import { decodeObjects, encodeObjects } from './snapshotObjects.js';
 import { applyChange, type Change } from './applyChange.js';
 import type { Delta } from './Delta.js';
@@ -73,6 +74,19 @@ export class Projector {
     this.#seq = seq;
     const deltas = paired.change ? applyChange(this.state, paired.change, emit) : NO_DELTAS;
     return { seq, deltas, change: paired.change, notice: paired.notice };
+  }
+
+  /**
+   * A replay of many events by their net effect (see {@link BulkReplay}): the same state as
+   * {@link replay} event by event once committed, for a fraction of the index work.
+   */
+  bulkReplay(restore?: ConstructorParameters<typeof BulkReplay>[2]): BulkReplay {
+    return new BulkReplay({
+      state: this.state,
+      intern: this.#intern,
+      lookup: (key) => this.lookup(key),
+      advance: (seq) => { this.#seq = seq; },
+    }, this.#seq, restore);
   }
 
   /** Marks `seq` as consumed without applying it: replay of a log event the fold refused. */

@@ -22,6 +22,7 @@ export {
 } from './ProjectionView.js';
 export { recomputeView } from './recomputeView.js';
 export { stateHash, canonicalJson } from './stateHash.js';
+export { BulkReplay } from './BulkReplay.js';
 export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
 export { pairChanges, type PairChangesOptions } from './pairChanges.js';
 export { project, type ProjectionStep } from './project.js';

@@ -26,12 +26,22 @@ export function pairEvent(
   const old = lookup(key);
   if (event.type === 'DELETED') {
     if (old) return { change: { seq, key, old, new: undefined } };
-    return { notice: { code: 'INPUT_UNKNOWN_DELETE', message: `DELETED ${key}, which was never added; nothing to remove` } };
+    return { notice: unknownDelete(key) };
   }
+  assertUpsert(event, key, seq);
+  return { change: { seq, key, old, new: toRecord(event.object, intern) } };
+}
+
+/** What a DELETED of an object the fold does not hold is reported as. */
+export function unknownDelete(key: string): NonNullable<PairResult['notice']> {
+  return { code: 'INPUT_UNKNOWN_DELETE', message: `DELETED ${key}, which was never added; nothing to remove` };
+}
+
+/** Throws `INPUT_MALFORMED` unless a non-DELETED event is an ADDED or MODIFIED. */
+export function assertUpsert(event: WatchEvent, key: string, seq: number): void {
   if (event.type !== 'ADDED' && event.type !== 'MODIFIED') {
     throw new MeshfoldError('INPUT_MALFORMED', `${key}: unknown event type ${JSON.stringify(event.type)}`, { seq, object: key });
   }
-  return { change: { seq, key, old, new: toRecord(event.object, intern) } };
 }
 
 /** `Kind/ns/name` of an event's object, or an error naming what is missing. */

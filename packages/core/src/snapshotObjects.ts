@@ -22,14 +22,19 @@ interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: Worklo
 export function encodeObjects(records: readonly ObjectRecord[]): string {
   const tables: unknown[] = [];
   const index = new Map<string, number>();
+  // Records share interned maps, so most lookups are answered by identity, without serialising.
+  const seen = new Map<unknown, number>();
   const ref = (value: unknown): Ref => {
     if (value === undefined) return -1;
+    let i = seen.get(value);
+    if (i !== undefined) return i;
     const key = JSON.stringify(value);
-    let i = index.get(key);
+    i = index.get(key);
     if (i === undefined) {
       i = tables.push(value) - 1;
       index.set(key, i);
     }
+    seen.set(value, i);
     return i;
   };
   const row = (w: WorkloadRecord): WorkloadRow => [w.name, w.address, ref(w.ports), ref(w.labels), ref(w.traits)];

@@ -17,16 +17,21 @@ type Intern = Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'>;
  * for an invalid object, so nothing of it can be applied.
  */
 export function toRecord(obj: KubeObject, intern: Intern = NO_INTERNING): ObjectRecord {
+  assertValidObject(obj);
+  const istio = obj as IstioObject;
+  return istio.kind === 'ServiceEntry'
+    ? serviceEntryRecord(intern.string(namespaceOf(istio)), istio.metadata.name, istio.spec ?? {}, intern)
+    : workloadEntryRecord(istio as KubeObject<'WorkloadEntry', WorkloadEntrySpec>, intern);
+}
+
+/** Throws `INPUT_INVALID_OBJECT` naming the object and every broken field, as {@link toRecord} does. */
+export function assertValidObject(obj: KubeObject): void {
   const issues = validateObject(obj);
   if (issues.length > 0) {
     const name = describe(obj);
     const list = issues.map((i) => `${i.field}: ${i.rule}`).join('; ');
     throw new MeshfoldError('INPUT_INVALID_OBJECT', `${name} is invalid: ${list}`, { object: name, issues });
   }
-  const istio = obj as IstioObject;
-  return istio.kind === 'ServiceEntry'
-    ? serviceEntryRecord(intern.string(namespaceOf(istio)), istio.metadata.name, istio.spec ?? {}, intern)
-    : workloadEntryRecord(istio as KubeObject<'WorkloadEntry', WorkloadEntrySpec>, intern);
 }
 
 function describe(obj: KubeObject): string {

@@ -68,6 +68,44 @@ test('after every event, incremental state == state recomputed from the live obj
   }), { numRuns: RUNS });
 });
 
+test('a bulk replay, committed at any points, reaches the states and reports of replaying event by event', () => {
+  fc.assert(fc.property(watchStream(), fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), (events, commits) => {
+    const one = new Projector();
+    const bulk = new Projector();
+    const replay = bulk.bulkReplay();
+    const expected: string[] = [];
+    const reported: string[] = [];
+    events.forEach((event, i) => {
+      const seq = i + 1;
+      try {
+        const { notice } = one.replay(event, seq);
+        if (notice) expected.push(`${seq} ${notice.code} ${notice.message}`);
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        one.skip(seq);
+        expected.push(`${seq} ${err.code} ${err.message}`);
+      }
+      try {
+        const notice = replay.add(event, seq);
+        if (notice) reported.push(`${seq} ${notice.code} ${notice.message}`);
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        replay.skip(seq);
+        reported.push(`${seq} ${err.code} ${err.message}`);
+      }
+      if (commits[i % commits.length]) {
+        replay.commit();
+        assert.is(bulk.seq, seq);
+        assert.is(bulk.hash(), one.hash(), `seq ${seq}: bulk replay != replay`);
+      }
+    });
+    replay.commit();
+    assert.is(bulk.hash(), one.hash(), 'at the end: bulk replay != replay');
+    assert.is(bulk.seq, one.seq);
+    assert.equal(reported, expected);
+  }), { numRuns: RUNS });
+});
+
 test('the RxJS pipeline reaches the same state as the Projector for any stream', async () => {
   await fc.assert(fc.asyncProperty(watchStream(), async (events) => {
     const projector = new Projector();

@@ -177,8 +177,8 @@ test('StateCache: a scrub forward replays only the events after the cached state
   const cache = new StateCache(memory, { size: 2 });
   await cache.stateAt(5);
   const reads: unknown[] = [];
-  const readBatches = memory.readBatches.bind(memory);
-  memory.readBatches = (range) => { reads.push(range); return readBatches(range); };
+  const readEncodedBatches = memory.readEncodedBatches.bind(memory);
+  memory.readEncodedBatches = (range) => { reads.push(range); return readEncodedBatches(range); };
   const at9 = await cache.stateAt(9);
   assert.equal(reads, [{ from: 6, to: 9 }]);
   assert.is(at9.seq, 9);

@@ -7,7 +7,8 @@ import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { parseRfc3339 } from './parseRfc3339.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
-import { readEventBatches, seqGap } from './readEventBatches.js';
+import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
+import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { LAST_SEQ_KEY, recoverMeta } from './recoverMeta.js';
 import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
 import { identityOfObject, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
@@ -21,6 +22,14 @@ import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
 const EMPTY_VALUE = new Uint8Array(0);
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
+
+export interface AppendOptions {
+  /**
+   * The projector version that already validated every one of these events (as ProjectedLog
+   * does): a replay by that version may skip validating them again. Leave it out unless true.
+   */
+  checkedBy?: string;
+}
 
 export interface EventLogOptions {
   /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
@@ -80,6 +89,7 @@ export class EventLog {
   #keyspaces: Keyspaces | undefined;
   #lastSeq = 0;
   #lastEpochMs = 0;
+  #checked: readonly CheckedRange[] = [];
   #appended = new Subject<LoggedEvent>();
 
   /** Wraps a database that the log then owns (it opens and closes it). Prefer the static openers. */
@@ -136,9 +146,14 @@ export class EventLog {
    * Appends events as one atomic batch and resolves with their seqs once it is written.
    * Appends queue behind each other, so concurrent callers get disjoint, increasing seqs.
    */
-  async append(events: readonly AppendEvent[]): Promise<number[]> {
+  async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<number[]> {
     this.#requireOpen('append');
-    return this.#writes.run(() => this.#write(events));
+    return this.#writes.run(() => this.#write(events, options));
+  }
+
+  /** The seq ranges appended with `checkedBy`, oldest first. */
+  get checkedRanges(): readonly CheckedRange[] {
+    return this.#checked;
   }
 
   /** Events `from..to` in order. Throws on a gap or a value that does not decode. */
@@ -147,7 +162,15 @@ export class EventLog {
   }
 
   /** Like {@link read}, in arrays of up to `readBatchSize` events: the fast path for replay. */
-  async *readBatches({ from = 1, to = MAX_SEQ }: ReadRange = {}): AsyncGenerator<LoggedEvent[]> {
+  async *readBatches(range: ReadRange = {}): AsyncGenerator<LoggedEvent[]> {
+    for await (const { events } of this.readEncodedBatches(range)) yield events;
+  }
+
+  /**
+   * Like {@link readBatches}, with the bytes each event is stored as: a replay that must hold
+   * on to many events holds one buffer each instead of a tree of decoded objects.
+   */
+  async *readEncodedBatches({ from = 1, to = MAX_SEQ }: ReadRange = {}): AsyncGenerator<EncodedBatch> {
     const { events } = this.#requireOpen('read');
     checkSeqArgument('from', from);
     checkSeqArgument('to', to);
@@ -259,6 +282,7 @@ export class EventLog {
     try {
       const opened = keyspaces(this.#db);
       ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name));
+      this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
       return opened;
     } catch (err) {
       // A log we refuse to use must not keep holding its lock.
@@ -267,13 +291,18 @@ export class EventLog {
     }
   }
 
-  async #write(inputs: readonly AppendEvent[]): Promise<number[]> {
+  async #write(inputs: readonly AppendEvent[], { checkedBy }: AppendOptions): Promise<number[]> {
     const plan = planAppend(inputs, this.#lastSeq + 1, this.#lastEpochMs, (this.#options.now ?? Date.now)());
     if (plan.events.length === 0) return [];
     const operations = this.#batchOperations(plan);
+    const checked = checkedBy === undefined
+      ? this.#checked
+      : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
+    if (checked !== this.#checked) operations.push({ type: 'put', sublevel: this.#keyspaces!.meta, key: CHECKED_KEY, value: encodeChecked(checked) });
     await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
     this.#lastSeq += plan.events.length;
     this.#lastEpochMs = plan.lastEpochMs;
+    this.#checked = checked;
     this.#publish(plan);
     return plan.events.map((event) => event.seq);
   }

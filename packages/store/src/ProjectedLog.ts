@@ -70,7 +70,7 @@ export class ProjectedLog {
         result.rejected.push({ index, error: err });
       }
     });
-    if (accepted.length > 0) result.seqs.push(...await this.log.append(accepted));
+    if (accepted.length > 0) result.seqs.push(...await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }));
     this.#sinceSnapshot += accepted.length;
     if (this.#sinceSnapshot >= this.#snapshotEvery) await this.snapshot();
     return result;

@@ -28,3 +28,8 @@ function shapeProblem(value: unknown, seq: number): string | undefined {
   if (!isRecord(value.object)) return 'object is not an object';
   return undefined;
 }
+
+/** The object of an event's bytes that {@link decodeEvent} already accepted once. */
+export function objectOfDecodedEvent(bytes: Uint8Array): LoggedEvent['object'] {
+  return (decodeValue(bytes, { keyspace: 'events', seq: 0 }) as LoggedEvent).object;
+}

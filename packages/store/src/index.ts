@@ -1,4 +1,5 @@
-export { EventLog, type EventLogOptions, type LogStatus, type ReadRange } from './EventLog.js';
+export { EventLog, type AppendOptions, type EventLogOptions, type LogStatus, type ReadRange } from './EventLog.js';
+export type { CheckedRange } from './CheckedRanges.js';
 export type { AppendEvent } from './planAppend.js';
 export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 export type { StoreReport } from './StoreReport.js';

@@ -1,6 +1,8 @@
 import {
-  isMeshfoldError, Projector, PROJECTOR_VERSION, type ProjectorSnapshot,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type BulkReplay, type LoggedEvent, type ProjectorSnapshot,
 } from '@meshfold/core';
+import { checkedCursor } from './CheckedRanges.js';
+import { objectOfDecodedEvent } from './eventCodec.js';
 import type { EventLog } from './EventLog.js';
 import type { Snapshot } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
@@ -26,23 +28,36 @@ export async function loadState(log: EventLog, seq: number, options: LoadStateOp
   return replayOnto(log, projector, target, options);
 }
 
-/** Applies events `projector.seq + 1 .. to` onto `projector`; events the fold refuses are reported. */
+/**
+ * Applies events `projector.seq + 1 .. to` onto `projector` by their net effect (one change per
+ * object, see BulkReplay); events the fold refuses are reported, in order.
+ */
 export async function replayOnto(log: EventLog, projector: Projector, to: number, options: LoadStateOptions = {}): Promise<Projector> {
   const start = projector.seq;
-  for await (const batch of log.readBatches({ from: start + 1, to })) {
-    for (const event of batch) applyOrReport(projector, event, options);
-    options.onProgress?.(projector.seq - start, to - start);
+  // Held events are kept as their stored bytes and decoded again at commit (see BulkReplay).
+  const bulk = projector.bulkReplay((bytes) => objectOfDecodedEvent(bytes as Uint8Array));
+  const checked = checkedCursor(log.checkedRanges, PROJECTOR_VERSION);
+  for await (const { events, values } of log.readEncodedBatches({ from: start + 1, to })) {
+    events.forEach((event, i) => addOrReport(bulk, event, checked(event.seq), values[i]!, options));
+    options.onProgress?.(bulk.seq - start, to - start);
+  }
+  try {
+    bulk.commit();
+  } catch (err) {
+    if (!isMeshfoldError(err) || err.code !== 'INPUT_INVALID_OBJECT') throw err;
+    // Only an object logged as checked by this version reaches commit unvalidated.
+    throw new MeshfoldError('STORE_CORRUPT_VALUE', `replay: an event logged as checked by ${PROJECTOR_VERSION} is invalid: ${err.message}`);
   }
   return projector;
 }
 
-function applyOrReport(projector: Projector, event: { seq: number } & Parameters<Projector['apply']>[0], options: LoadStateOptions): void {
+function addOrReport(bulk: BulkReplay, event: LoggedEvent, checked: boolean, bytes: Uint8Array, options: LoadStateOptions): void {
   try {
-    const { notice } = projector.replay(event, event.seq);
+    const notice = bulk.add(event, event.seq, checked, bytes);
     if (notice) options.onReport?.({ code: notice.code, message: `seq ${event.seq}: ${notice.message}`, seq: event.seq });
   } catch (err) {
     if (!isMeshfoldError(err)) throw err;
-    projector.skip(event.seq);
+    bulk.skip(event.seq);
     options.onReport?.({ code: err.code, message: `seq ${event.seq}: ${err.message}`, seq: event.seq });
   }
 }

@@ -5,6 +5,12 @@ import type { BinaryKeyspace } from './keyspaces.js';
 import { seqKey, seqOfKey } from './seqKey.js';
 import { withStoreErrors } from './storeError.js';
 
+/** Decoded events with the bytes each was stored as (`values[i]` is `events[i]`'s). */
+export interface EncodedBatch {
+  readonly events: LoggedEvent[];
+  readonly values: Uint8Array[];
+}
+
 /** Bytes one `nextv` may read ahead: a batch of 1000 events of a few hundred bytes each. */
 export const READ_AHEAD_BYTES = 1 << 20;
 
@@ -16,22 +22,31 @@ export const READ_AHEAD_BYTES = 1 << 20;
 export async function* readEventBatches(
   events: BinaryKeyspace,
   range: { from: number; to: number; batchSize: number; where: string },
-): AsyncGenerator<LoggedEvent[]> {
+): AsyncGenerator<EncodedBatch> {
   const { from, to, batchSize, where } = range;
   if (from > to) return;
   // classic-level stops a `nextv` at 16 KiB by default (~60 events); every call is a trip to
   // LevelDB's thread, so let one call carry a whole batch. Other backends ignore the option.
   const options = { gte: seqKey(from), lte: seqKey(to), highWaterMarkBytes: READ_AHEAD_BYTES };
   const iterator = await withStoreErrors(where, () => events.iterator(options));
+  const read = (first: number) => {
+    const next = withStoreErrors(where, () => iterator.nextv(Math.min(batchSize, to - first + 1)));
+    // It may be left unawaited when decoding fails first; its own failure then matters no more.
+    next.catch(() => {});
+    return next;
+  };
   try {
     let expected = from;
+    let reading = read(expected);
     while (expected <= to) {
-      const entries = await withStoreErrors(where, () => iterator.nextv(Math.min(batchSize, to - expected + 1)));
+      const entries = await reading;
       if (entries.length === 0) throw seqGap(expected, where);
+      // Ask LevelDB's thread for the next batch now, so it reads while this one is decoded and used.
+      if (expected + entries.length <= to) reading = read(expected + entries.length);
       const { events: batch, failure } = decodeEntries(entries, expected, where);
       expected += batch.length;
       // The events before a bad one are sound: hand them over, then fail at the bad one.
-      if (batch.length > 0) yield batch;
+      if (batch.length > 0) yield { events: batch, values: entries.slice(0, batch.length).map(([, value]) => value) };
       if (failure !== undefined) throw failure;
     }
   } finally {

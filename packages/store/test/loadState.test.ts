@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Projector, PROJECTOR_VERSION, type WatchEvent } from '@meshfold/core';
@@ -64,3 +67,29 @@ test('loading starts from the snapshot: events before it are not read', async ()
 });
 
 test.run();
+
+test('an event falsely logged as checked fails replay as a corrupt log instead of entering the state', async () => {
+  const log = await EventLog.openMemory();
+  const invalid: WatchEvent = { type: 'ADDED', object: { ...we('w9', 'a').object, spec: { address: 'not an address!' } } };
+  await log.append([se, invalid], { checkedBy: PROJECTOR_VERSION });
+  const failure = await loadState(log, 2).then(() => undefined, (err: unknown) => err as { code?: string; message?: string });
+  assert.is(failure?.code, 'STORE_CORRUPT_VALUE');
+  assert.match(failure?.message ?? '', 'WorkloadEntry/ns/w9');
+  await log.close();
+});
+
+test('appends record which seqs a projector version checked, across reopening', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshfold-checked-'));
+  let log = await EventLog.openDir(dir);
+  await log.append([se], { checkedBy: 'v1' });
+  await log.append([we('w1', 'a')], { checkedBy: 'v1' });
+  await log.append([we('w2', 'a')]);
+  await log.append([we('w3', 'a')], { checkedBy: 'v2' });
+  const expected = [{ from: 1, to: 2, version: 'v1' }, { from: 4, to: 4, version: 'v2' }];
+  assert.equal(log.checkedRanges, expected);
+  await log.close();
+  log = await EventLog.openDir(dir);
+  assert.equal(log.checkedRanges, expected);
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
