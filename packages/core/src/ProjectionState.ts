@@ -20,10 +20,13 @@ export interface ProjectionState {
   readonly selectorsByLabel: LabelIndex;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
   readonly emptySelectors: SetMultimap;
-  /** ServiceEntry → selected WorkloadEntries. */
+  /**
+   * ServiceEntry → selected WorkloadEntries. There is no reverse index: the ServiceEntries
+   * selecting a workload are the candidates of its stored record that select it (see
+   * `selectingServices`), and the stored record is the last version seen, never a delete payload
+   * (istio#25678). Storing them would cost a hash-table entry per workload.
+   */
   readonly selected: SetMultimap;
-  /** WorkloadEntry → ServiceEntries selecting it: the reverse index a relabel or delete reads (istio#25678). */
-  readonly selectedBy: SetMultimap;
   /** `ns/host` → ServiceEntries contributing endpoints to that EDS shard. */
   readonly shards: SetMultimap;
 }
@@ -36,7 +39,6 @@ export function createState(): ProjectionState {
     selectorsByLabel: new LabelIndex(),
     emptySelectors: new SetMultimap(),
     selected: new SetMultimap(),
-    selectedBy: new SetMultimap(),
     shards: new SetMultimap(),
   };
 }

@@ -2,9 +2,8 @@ import type { Delta } from './Delta.js';
 import { endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
-import { selects } from './selects.js';
 import {
-  candidateServices, hostShards, indexService, indexWorkload, reindexWorkload, selectWorkloads, unindexService, unindexWorkload,
+  hostShards, indexService, indexWorkload, reindexWorkload, selectingServices, selectWorkloads, unindexService, unindexWorkload,
 } from './stateIndexes.js';
 import { shardEndpoints } from './shardEndpoints.js';
 
@@ -38,8 +37,10 @@ function applyWorkload(
   state: ProjectionState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined, emit: boolean,
 ): Delta[] {
   const weKey = nameKey((nu ?? old)!);
-  const before = state.selectedBy.get(weKey);
-  const after = nu ? candidateServices(state, nu).filter((se) => selects(state.serviceEntries.get(se)!, nu)) : [];
+  // What selects the stored record now is what was linked to it (istio#25678: never a delete payload).
+  const stored = state.workloadEntries.get(weKey);
+  const before = stored ? selectingServices(state, stored) : [];
+  const after = nu ? selectingServices(state, nu) : [];
   const previous = emit ? endpointsByShard(state, shardsOfServices(state, [...before, ...after])) : undefined;
 
   if (old && nu) reindexWorkload(state, weKey, old, nu);
@@ -69,14 +70,8 @@ function relink(
 ): Delta[] {
   const removed = minus(before, after).sort().map(pair);
   const added = minus(after, before).sort().map(pair);
-  for (const [se, we] of removed) {
-    state.selected.delete(se, we);
-    state.selectedBy.delete(we, se);
-  }
-  for (const [se, we] of added) {
-    state.selected.add(se, we);
-    state.selectedBy.add(we, se);
-  }
+  for (const [se, we] of removed) state.selected.delete(se, we);
+  for (const [se, we] of added) state.selected.add(se, we);
   return [
     ...removed.map(([serviceEntry, workloadEntry]) => ({ type: 'association-removed' as const, serviceEntry, workloadEntry })),
     ...added.map(([serviceEntry, workloadEntry]) => ({ type: 'association-added' as const, serviceEntry, workloadEntry })),

@@ -22,10 +22,7 @@ export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
   }
   for (const [key, we] of workloads) indexWorkload(state, key, we);
   for (const [seKey, se] of services) {
-    for (const weKey of selectWorkloads(state, se)) {
-      state.selected.add(seKey, weKey);
-      state.selectedBy.add(weKey, seKey);
-    }
+    for (const weKey of selectWorkloads(state, se)) state.selected.add(seKey, weKey);
   }
   return state;
 }

@@ -17,6 +17,11 @@ export function candidateServices(state: ProjectionState, we: WorkloadEntryRecor
   return [...found];
 }
 
+/** ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
+export function selectingServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
+  return candidateServices(state, we).filter((se) => selects(state.serviceEntries.get(se)!, we));
+}
+
 /** Workloads matching `se`, starting from its rarest selector label. */
 export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string[] {
   if (!se.selector) return [];
