@@ -1,17 +1,19 @@
 import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
 import { LabelIndex } from './LabelIndex.js';
+import { ObjectMap } from './ObjectMap.js';
 import { SetMultimap } from './SetMultimap.js';
 
 /**
  * The fold's state. Everything beyond the two object maps is an index that lets one change
  * find exactly what it affects: never a scan of the mesh.
- * Keys: objects by `ns/name`; shards by `ns/host`.
+ * Keys: ServiceEntries by `ns/name`; shards by `ns/host`; WorkloadEntries by namespace, then name.
  */
 export interface ProjectionState {
   readonly serviceEntries: Map<string, ServiceEntryRecord>;
-  readonly workloadEntries: Map<string, WorkloadEntryRecord>;
+  /** By namespace and name: workload members of the indexes below are names within the namespace. */
+  readonly workloadEntries: ObjectMap<WorkloadEntryRecord>;
   /**
-   * (ns, key, value) → WorkloadEntries carrying that label, to select for a ServiceEntry. Only
+   * (ns, key, value) → names of the WorkloadEntries carrying that label, to select for a ServiceEntry. Only
    * label keys some selector in the namespace has used are indexed (`hasKey`): most labels
    * (version, topology, …) are never selected on, and indexing them would cost memory per workload.
    */
@@ -20,10 +22,13 @@ export interface ProjectionState {
   readonly selectorsByLabel: LabelIndex;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
   readonly emptySelectors: SetMultimap;
-  /** ServiceEntry → selected WorkloadEntries. */
+  /**
+   * ServiceEntry → names of the selected WorkloadEntries (in its namespace). There is no reverse index: the ServiceEntries
+   * selecting a workload are the candidates of its stored record that select it (see
+   * `selectingServices`), and the stored record is the last version seen, never a delete payload
+   * (istio#25678). Storing them would cost a hash-table entry per workload.
+   */
   readonly selected: SetMultimap;
-  /** WorkloadEntry → ServiceEntries selecting it: the reverse index a relabel or delete reads (istio#25678). */
-  readonly selectedBy: SetMultimap;
   /** `ns/host` → ServiceEntries contributing endpoints to that EDS shard. */
   readonly shards: SetMultimap;
 }
@@ -31,12 +36,11 @@ export interface ProjectionState {
 export function createState(): ProjectionState {
   return {
     serviceEntries: new Map(),
-    workloadEntries: new Map(),
+    workloadEntries: new ObjectMap(),
     workloadsByLabel: new LabelIndex(),
     selectorsByLabel: new LabelIndex(),
     emptySelectors: new SetMultimap(),
     selected: new SetMultimap(),
-    selectedBy: new SetMultimap(),
     shards: new SetMultimap(),
   };
 }

@@ -23,7 +23,8 @@ export function objectsOf(state: ProjectionState): ObjectRecord[] {
 export function associationsOf(state: ProjectionState): AssociationRecord[] {
   const out: AssociationRecord[] = [];
   for (const serviceEntry of [...state.selected.keys()].sort()) {
-    for (const workloadEntry of state.selected.get(serviceEntry).sort()) out.push({ serviceEntry, workloadEntry });
+    const namespace = splitShardKey(serviceEntry).namespace;
+    for (const name of state.selected.get(serviceEntry).sort()) out.push({ serviceEntry, workloadEntry: `${namespace}/${name}` });
   }
   return out;
 }

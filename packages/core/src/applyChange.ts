@@ -2,9 +2,8 @@ import type { Delta } from './Delta.js';
 import { endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
-import { selects } from './selects.js';
 import {
-  candidateServices, hostShards, indexService, indexWorkload, reindexWorkload, selectWorkloads, unindexService, unindexWorkload,
+  hostShards, indexService, indexWorkload, reindexWorkload, selectingServices, selectWorkloads, unindexService, unindexWorkload,
 } from './stateIndexes.js';
 import { shardEndpoints } from './shardEndpoints.js';
 
@@ -37,21 +36,24 @@ export function applyChange(state: ProjectionState, change: Change, emit = true)
 function applyWorkload(
   state: ProjectionState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined, emit: boolean,
 ): Delta[] {
-  const weKey = nameKey((nu ?? old)!);
-  const before = state.selectedBy.get(weKey);
-  const after = nu ? candidateServices(state, nu).filter((se) => selects(state.serviceEntries.get(se)!, nu)) : [];
+  const { namespace, name } = (nu ?? old)!;
+  // What selects the stored record now is what was linked to it (istio#25678: never a delete payload).
+  const stored = state.workloadEntries.getIn(namespace, name);
+  const before = stored ? selectingServices(state, stored) : [];
+  const after = nu ? selectingServices(state, nu) : [];
   const previous = emit ? endpointsByShard(state, shardsOfServices(state, [...before, ...after])) : undefined;
 
-  if (old && nu) reindexWorkload(state, weKey, old, nu);
-  else if (old) unindexWorkload(state, weKey, old);
-  else if (nu) indexWorkload(state, weKey, nu);
-  const links = relink(state, after, before, (se) => [se, weKey]);
+  if (old && nu) reindexWorkload(state, old, nu);
+  else if (old) unindexWorkload(state, old);
+  else if (nu) indexWorkload(state, nu);
+  const links = relink(state, namespace, after, before, (se) => [se, (nu ?? old)!.name]);
   return previous ? [...links, ...shardDeltas(state, previous)] : links;
 }
 
 function applyService(
   state: ProjectionState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined, emit: boolean,
 ): Delta[] {
+  const { namespace } = (nu ?? old)!;
   const seKey = nameKey((nu ?? old)!);
   const before = state.selected.get(seKey);
   const after = nu ? selectWorkloads(state, nu) : [];
@@ -59,27 +61,24 @@ function applyService(
 
   if (old) unindexService(state, seKey, old);
   if (nu) indexService(state, seKey, nu);
-  const links = relink(state, after, before, (we) => [seKey, we]);
+  const links = relink(state, namespace, after, before, (we) => [seKey, we]);
   return previous ? [...serviceDeltas(seKey, old, nu), ...links, ...shardDeltas(state, previous)] : links;
 }
 
-/** Brings the association indexes from `before` to `after`; `pair` orders (serviceEntry, workloadEntry). */
+/**
+ * Brings the association indexes from `before` to `after`; `pair` orders (serviceEntry key,
+ * workload name). Workload names sort as their `namespace/name` keys do: one namespace.
+ */
 function relink(
-  state: ProjectionState, after: string[], before: string[], pair: (other: string) => [string, string],
+  state: ProjectionState, namespace: string, after: string[], before: string[], pair: (other: string) => [string, string],
 ): Delta[] {
   const removed = minus(before, after).sort().map(pair);
   const added = minus(after, before).sort().map(pair);
-  for (const [se, we] of removed) {
-    state.selected.delete(se, we);
-    state.selectedBy.delete(we, se);
-  }
-  for (const [se, we] of added) {
-    state.selected.add(se, we);
-    state.selectedBy.add(we, se);
-  }
+  for (const [se, we] of removed) state.selected.delete(se, we);
+  for (const [se, we] of added) state.selected.add(se, we);
   return [
-    ...removed.map(([serviceEntry, workloadEntry]) => ({ type: 'association-removed' as const, serviceEntry, workloadEntry })),
-    ...added.map(([serviceEntry, workloadEntry]) => ({ type: 'association-added' as const, serviceEntry, workloadEntry })),
+    ...removed.map(([serviceEntry, we]) => ({ type: 'association-removed' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),
+    ...added.map(([serviceEntry, we]) => ({ type: 'association-added' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),
   ];
 }
 

@@ -11,21 +11,18 @@ import { ensureLabelIndexed, indexService, indexWorkload, selectWorkloads } from
 export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
   const state = createState();
   const services: [string, ServiceEntryRecord][] = [];
-  const workloads: [string, WorkloadEntryRecord][] = [];
+  const workloads: WorkloadEntryRecord[] = [];
   for (const rec of records) {
     if (rec.kind === 'ServiceEntry') services.push([nameKey(rec), rec]);
-    else workloads.push([nameKey(rec), rec]);
+    else workloads.push(rec);
   }
   for (const [key, se] of services) {
     indexService(state, key, se);
     for (const label in se.selector) ensureLabelIndexed(state, se.namespace, label);
   }
-  for (const [key, we] of workloads) indexWorkload(state, key, we);
+  for (const we of workloads) indexWorkload(state, we);
   for (const [seKey, se] of services) {
-    for (const weKey of selectWorkloads(state, se)) {
-      state.selected.add(seKey, weKey);
-      state.selectedBy.add(weKey, seKey);
-    }
+    for (const name of selectWorkloads(state, se)) state.selected.add(seKey, name);
   }
   return state;
 }

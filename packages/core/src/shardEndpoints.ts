@@ -10,15 +10,16 @@ export function shardEndpoints(state: ProjectionState, key: string): EndpointRec
   for (const seKey of state.shards.get(key).sort()) {
     const se = state.serviceEntries.get(seKey);
     if (!se) continue;
-    out.push(...serviceEndpoints(se, host, selectedWorkloads(state, seKey)));
+    out.push(...serviceEndpoints(se, host, selectedWorkloads(state, seKey, se.namespace)));
   }
   return out.sort(compareEndpoints);
 }
 
-export function selectedWorkloads(state: ProjectionState, seKey: string): WorkloadRecord[] {
+export function selectedWorkloads(state: ProjectionState, seKey: string, namespace: string): WorkloadRecord[] {
   const out: WorkloadRecord[] = [];
-  for (const weKey of state.selected.get(seKey).sort()) {
-    const we = state.workloadEntries.get(weKey);
+  const inNamespace = state.workloadEntries.inNamespace(namespace);
+  for (const name of state.selected.get(seKey).sort()) {
+    const we = inNamespace.get(name);
     if (we) out.push(we);
   }
   return out;

@@ -17,7 +17,12 @@ export function candidateServices(state: ProjectionState, we: WorkloadEntryRecor
   return [...found];
 }
 
-/** Workloads matching `se`, starting from its rarest selector label. */
+/** ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
+export function selectingServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
+  return candidateServices(state, we).filter((se) => selects(state.serviceEntries.get(se)!, we));
+}
+
+/** Names of the workloads matching `se`, starting from its rarest selector label. */
 export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string[] {
   if (!se.selector) return [];
   let candidates: string[] | undefined;
@@ -29,50 +34,53 @@ export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord):
     }
   }
   // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
-  candidates ??= [...state.workloadEntries.keys()].filter((we) => state.workloadEntries.get(we)!.namespace === se.namespace);
-  return candidates.filter((we) => selects(se, state.workloadEntries.get(we)!));
+  const inNamespace = state.workloadEntries.inNamespace(se.namespace);
+  candidates ??= [...inNamespace.keys()];
+  return candidates.filter((name) => selects(se, inNamespace.get(name)!));
 }
 
 /** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
 export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
   if (state.workloadsByLabel.hasKey(namespace, key)) return;
   state.workloadsByLabel.addKey(namespace, key);
-  for (const [weKey, we] of state.workloadEntries) {
+  for (const [name, we] of state.workloadEntries.inNamespace(namespace)) {
     const value = we.labels[key];
-    if (we.namespace === namespace && value !== undefined) state.workloadsByLabel.add(namespace, key, value, weKey);
+    if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, name);
   }
 }
 
-export function indexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
-  state.workloadEntries.set(weKey, we);
+export function indexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
+  state.workloadEntries.set(we.namespace, we.name, we);
   for (const key in we.labels) {
-    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, weKey);
+    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, we.name);
   }
 }
 
 /**
- * `old` replaced by `now` (same key): only the label entries that differ move, and the object
+ * `old` replaced by `now` (same name): only the label entries that differ move, and the object
  * map is written once. A relabel touches one or two labels; at mesh scale every hash-table
  * operation is a likely cache miss, so the ones skipped here are most of a relabel's cost.
  */
-export function reindexWorkload(state: ProjectionState, weKey: string, old: WorkloadEntryRecord, now: WorkloadEntryRecord): void {
-  state.workloadEntries.set(weKey, now);
+export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord, now: WorkloadEntryRecord): void {
   const ns = now.namespace;
+  // Moved entries take the name string `now` holds anyway; untouched ones keep sharing the old.
+  const name = now.name;
+  state.workloadEntries.set(ns, name, now);
   if (old.labels === now.labels) return;
   for (const key in old.labels) {
     const before = old.labels[key]!;
-    if (now.labels[key] !== before && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.delete(ns, key, before, weKey);
+    if (now.labels[key] !== before && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.delete(ns, key, before, name);
   }
   for (const key in now.labels) {
     const after = now.labels[key]!;
-    if (old.labels[key] !== after && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.add(ns, key, after, weKey);
+    if (old.labels[key] !== after && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.add(ns, key, after, name);
   }
 }
 
-export function unindexWorkload(state: ProjectionState, weKey: string, we: WorkloadEntryRecord): void {
-  state.workloadEntries.delete(weKey);
+export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
+  state.workloadEntries.delete(we.namespace, we.name);
   for (const key in we.labels) {
-    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.delete(we.namespace, key, we.labels[key]!, weKey);
+    if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.delete(we.namespace, key, we.labels[key]!, we.name);
   }
 }
 

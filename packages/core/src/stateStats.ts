@@ -17,7 +17,7 @@ export function stateStats(state: ProjectionState): StateStats {
     associations: entries(state.selected),
     shards: state.shards.size,
     indexEntries: state.workloadsByLabel.entries() + state.selectorsByLabel.entries()
-      + [state.emptySelectors, state.selected, state.selectedBy, state.shards].reduce((sum, m) => sum + entries(m), 0),
+      + [state.emptySelectors, state.selected, state.shards].reduce((sum, m) => sum + entries(m), 0),
   };
 }
 

@@ -47,19 +47,26 @@ function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>
   return workload('WorkloadEntry', namespace, obj.metadata.name, obj.spec ?? {}, labels, intern) as WorkloadEntryRecord;
 }
 
+/** Most ServiceEntries have no addresses or no inline endpoints: one shared empty list, not one each. */
+const NONE: readonly never[] = Object.freeze([]);
+
+function listOf<T, R>(items: readonly T[] | undefined, map: (item: T, i: number) => R): readonly R[] {
+  return items && items.length > 0 ? items.map(map) : NONE;
+}
+
 function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntrySpec, intern: Intern): ServiceEntryRecord {
   return {
     kind: 'ServiceEntry',
     namespace,
     name,
-    hosts: [...(spec.hosts ?? [])],
-    addresses: [...(spec.addresses ?? [])],
+    hosts: listOf(spec.hosts, (h) => h),
+    addresses: listOf(spec.addresses, (a) => a),
     ports: intern.map((spec.ports ?? []).map(portRecord)),
     location: spec.location ?? 'MESH_EXTERNAL',
     resolution: spec.resolution ?? 'NONE',
     selector: spec.workloadSelector ? intern.sortedMap(spec.workloadSelector.labels) : undefined,
     // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
-    endpoints: (spec.endpoints ?? []).map((ep, i) =>
+    endpoints: listOf(spec.endpoints, (ep, i) =>
       workload('ServiceEntry', namespace, `${name}-${i}`, ep, intern.sortedMap(ep.labels), intern)),
   };
 }

@@ -2,7 +2,7 @@ import { firstValueFrom, from, lastValueFrom, materialize, toArray } from 'rxjs'
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createState, isMeshfoldError, MeshfoldError, pairChanges, Projector, project, stateHash, viewOf,
+  associationsOf, createState, isMeshfoldError, MeshfoldError, pairChanges, Projector, project, stateHash, viewOf,
   type PairChangesOptions, type ProjectionState, type ProjectionStep, type ServiceEntry, type WatchEvent, type WorkloadEntry,
 } from '../src/index.js';
 
@@ -64,7 +64,7 @@ test('with onRejected an invalid event is reported and the stream goes on', asyn
   assert.is((rejected[0] as MeshfoldError).code, 'INPUT_INVALID_OBJECT');
   // Like Projector.apply: a rejected event takes no seq, so the next valid one is seq 2.
   assert.equal(steps.map((s) => s.seq), [1, 2]);
-  assert.equal(steps.at(-1)?.state.selected.get('shop/orders'), ['shop/vm']);
+  assert.equal(associationsOf(steps.at(-1)!.state), [{ serviceEntry: 'shop/orders', workloadEntry: 'shop/vm' }]);
 });
 
 test('with onRejected a delete of an unknown object is reported as a notice', async () => {

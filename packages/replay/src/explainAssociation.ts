@@ -34,5 +34,6 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
   if (dnsOnly && !isDnsResolution(se)) {
     reasons.push({ code: 'NEEDS_DNS_RESOLUTION', message: `address ${we.address} is not an IP; only DNS or DNS_ROUND_ROBIN ServiceEntries select it (resolution is ${se.resolution})` });
   }
-  return { associated: state.selected.has(seKey, weKey), reasons };
+  // `selected` holds workload names: selection never crosses namespaces.
+  return { associated: se.namespace === we.namespace && state.selected.has(seKey, we.name), reasons };
 }
