@@ -27,6 +27,8 @@ export class JsonDocumentSplitter {
   /** Line number (1-based) of the next character. */
   private line: number;
   private prevNewline = true;
+  /** Consecutive `{`s where the whole-object fast path did not apply. */
+  private fastPathMisses = 0;
 
   // The current value (object, array or array scalar): its text so far and where it starts.
   private parts: string[] = [];
@@ -101,6 +103,14 @@ export class JsonDocumentSplitter {
           if (c === OPEN_BRACKET && this.mode === Mode.Top) {
             this.inArray = true;
             this.mode = Mode.ArrayValue;
+          } else if (c === OPEN_BRACE && this.mode === Mode.Top && this.prevNewline && this.fastPathMisses < FAST_PATH_GIVE_UP) {
+            const end = this.wholeObject(s, i, out);
+            if (end > 0) {
+              i = end - 1;
+              continue;
+            }
+            i--; // not a whole object: scan it character by character
+            continue;
           } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
             this.startDocument(Mode.Container);
             this.closers = [c === OPEN_BRACE ? '}' : ']'];
@@ -258,6 +268,33 @@ export class JsonDocumentSplitter {
     return undefined;
   }
 
+  /**
+   * kubectl prints every object with its closing `}` at the start of a line. If the text from a
+   * line-starting `{` to the next such `}` parses, it is exactly the value the scanner would find
+   * (a JSON value is never a proper prefix of another), so its characters need no scan. Returns
+   * the offset after it, or -1 (then counted as a miss; after a few the fast path is left off, as
+   * for NDJSON, where it never applies).
+   */
+  private wholeObject(s: string, start: number, out: RawDocument[]): number {
+    const close = s.indexOf('\n}', start);
+    if (close >= 0 && close + 2 - start <= Math.min(FAST_PATH_MAX_CHARS, this.maxDocumentChars)) {
+      const text = s.slice(start, close + 2);
+      try {
+        const value: unknown = JSON.parse(text);
+        out.push({ line: this.line, value });
+        this.line += countNewlines(text);
+        this.prevNewline = false;
+        this.fastPathMisses = 0;
+        return close + 2;
+      } catch {
+        // Not one whole value: the scanner finds out what it is.
+      }
+    }
+    this.fastPathMisses++;
+    this.prevNewline = false; // the retry of this `{` takes the usual path
+    return -1;
+  }
+
   private startDocument(mode: Mode.Container | Mode.Primitive): void {
     this.mode = mode;
     this.parts = [];
@@ -338,6 +375,10 @@ export class JsonDocumentSplitter {
 
 /** Default bound on one document: a large `List` still fits, a runaway value does not. */
 export const DEFAULT_MAX_DOCUMENT_CHARS = 256 * 1024 * 1024;
+/** Longest text the fast path tries to parse whole; a longer object is scanned. */
+const FAST_PATH_MAX_CHARS = 1 << 20;
+/** Misses in a row after which an input is taken not to be kubectl's pretty-printed stream. */
+const FAST_PATH_GIVE_UP = 3;
 
 const enum Mode {
   /** Between top-level values. */

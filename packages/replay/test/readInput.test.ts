@@ -256,18 +256,25 @@ test('property: any formatting and chunking of watch events reads back the same 
   await fc.assert(fc.asyncProperty(
     fc.array(fc.tuple(event, fc.constantFrom(0, 2, 4)), { minLength: 2, maxLength: 5 }),
     fc.option(fc.tuple(fc.nat(), fc.nat())),
-    fc.integer({ min: 1, max: 40 }),
+    // Small chunks, or whole objects in one chunk (where the whole-object fast path applies).
+    fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(1 << 20)),
     fc.nat(),
     async (events, cut, maxChunk, seed) => {
       const printed = events.map(([e, indent]) => JSON.stringify(e, null, indent));
       let expected = events.map(([e]) => plain(e));
+      const lines = printed.map((_, k) => 1 + printed.slice(0, k).reduce((n, p) => n + p.split('\n').length, 0));
+      let expectedLines = lines;
       if (cut) {
         const k = cut[0] % printed.length;
         printed[k] = printed[k]!.slice(0, 1 + (cut[1] % (printed[k]!.length - 1)));
         expected = expected.filter((_, i) => i !== k);
+        // A cut-off object's lost lines shift the lines of those after it.
+        const lost = lines[k + 1] === undefined ? 0 : lines[k + 1]! - lines[k]! - printed[k]!.split('\n').length;
+        expectedLines = lines.flatMap((line, i) => (i === k ? [] : [i > k ? line - lost : line]));
       }
       const items = await readChunks(printed.map((p) => `${p}\n`).join(''), randomSizes(seed, maxChunk));
       assert.equal(items.filter((i) => i.event).map((i) => i.event), expected);
+      assert.equal(items.filter((i) => i.event).map((i) => i.line), expectedLines);
       assert.is(items.filter((i) => i.error).length > 0, cut !== null);
     },
   ), { numRuns: 300 });
