@@ -2,24 +2,23 @@ import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
+import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import { inSeqOrder } from './inSeqOrder.js';
-import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { parseRfc3339 } from './parseRfc3339.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
-import { LAST_SEQ_KEY, recoverMeta } from './recoverMeta.js';
+import { recoverMeta } from './recoverMeta.js';
 import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
-import { identityOfObject, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
+import { objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
 import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import type { StoreReport } from './StoreReport.js';
 import { storeError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
-
-const EMPTY_VALUE = new Uint8Array(0);
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
@@ -92,8 +91,16 @@ export class EventLog {
   #checked: readonly CheckedRange[] = [];
   #appended = new Subject<LoggedEvent>();
 
-  /** Wraps a database that the log then owns (it opens and closes it). Prefer the static openers. */
+  /**
+   * Wraps a database that the log then owns (it opens and closes it). Prefer the static openers.
+   * Its default encodings must be `view` for keys and values: appends write prefixed binary keys
+   * straight to it (see appendOperations).
+   */
   constructor(db: LevelDatabase, options: EventLogOptions = {}) {
+    const formats = [db.keyEncoding().commonName, db.valueEncoding().commonName];
+    if (formats.some((format) => format !== 'view')) {
+      throw new MeshfoldError('STORE_UNKNOWN_FORMAT', `${options.name ?? 'log'}: the database must use view encodings for keys and values, not ${formats.join('/')}`);
+    }
     this.#db = db;
     this.#options = options;
     this.#name = options.name ?? 'log';
@@ -294,7 +301,7 @@ export class EventLog {
   async #write(inputs: readonly AppendEvent[], { checkedBy }: AppendOptions): Promise<number[]> {
     const plan = planAppend(inputs, this.#lastSeq + 1, this.#lastEpochMs, (this.#options.now ?? Date.now)());
     if (plan.events.length === 0) return [];
-    const operations = this.#batchOperations(plan);
+    const operations = appendOperations(this.#keyspaces!, plan, this.#lastSeq + plan.events.length);
     const checked = checkedBy === undefined
       ? this.#checked
       : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
@@ -305,23 +312,6 @@ export class EventLog {
     this.#checked = checked;
     this.#publish(plan);
     return plan.events.map((event) => event.seq);
-  }
-
-  #batchOperations(plan: AppendPlan): BatchOperation[] {
-    const { events, time, objects, meta } = this.#keyspaces!;
-    const operations: BatchOperation[] = [];
-    plan.events.forEach(({ seq, object }, i) => {
-      operations.push({ type: 'put', sublevel: events, key: seqKey(seq), value: plan.values[i]! });
-      // Only the last seq of each run of equal times: `seqAt` asks for the last seq at or before
-      // a time, which is always a run's last, and a batch mostly shares one clock reading.
-      const epochMs = plan.epochMs[i]!;
-      if (plan.epochMs[i + 1] !== epochMs) operations.push({ type: 'put', sublevel: time, key: timeKey(epochMs, seq), value: seqKey(seq) });
-      const identity = identityOfObject(object);
-      if (identity !== undefined) operations.push({ type: 'put', sublevel: objects, key: objectIndexKey(identity, seq), value: EMPTY_VALUE });
-    });
-    const lastSeq = this.#lastSeq + plan.events.length;
-    operations.push({ type: 'put', sublevel: meta, key: LAST_SEQ_KEY, value: seqKey(lastSeq) });
-    return operations;
   }
 
   /** Tails get what a reader of the log would get, not the caller's (still mutable) objects. */

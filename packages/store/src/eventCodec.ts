@@ -1,11 +1,16 @@
 import type { LoggedEvent } from '@meshfold/core';
 import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
-import { corruptValue, decodeValue, encodeValue } from './valueCodec.js';
+import { corruptValue, decodeValue, encodeValue, packValue } from './valueCodec.js';
 
 /** Only the four logged fields are written, so extra caller properties never reach the log. */
 export function encodeEvent({ seq, time, type, object }: LoggedEvent): Uint8Array {
   return encodeValue({ seq, time, type, object });
+}
+
+/** {@link encodeEvent} without the format byte, in msgpackr's buffer (see `packValue`). */
+export function packEvent({ seq, time, type, object }: LoggedEvent): Uint8Array {
+  return packValue({ seq, time, type, object });
 }
 
 /**

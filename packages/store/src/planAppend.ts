@@ -1,8 +1,13 @@
 import { MeshfoldError, type LoggedEvent, type WatchEvent } from '@meshfold/core';
-import { encodeEvent } from './eventCodec.js';
+import { packEvent } from './eventCodec.js';
 import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
 import { parseRfc3339 } from './parseRfc3339.js';
+import { SliceBuilder } from './SliceBuilder.js';
+import { FORMAT_BYTE } from './valueCodec.js';
+
+/** Shared: each plan fills and empties it within one synchronous call. */
+const values = new SliceBuilder();
 
 /** An event to append; `time` (RFC 3339) defaults to the clock at append. */
 export interface AppendEvent extends WatchEvent {
@@ -33,7 +38,12 @@ export function planAppend(
 ): AppendPlan {
   if (!Array.isArray(inputs)) throw malformed('append expects an array of events');
   const plan: AppendPlan = { events: [], values: [], epochMs: [], lastEpochMs };
-  inputs.forEach((input, index) => addEvent(plan, input, index, firstSeq + index, now));
+  try {
+    inputs.forEach((input, index) => addEvent(plan, input, index, firstSeq + index, now));
+  } finally {
+    // Emptied on failure too, so no half-planned bytes reach the next plan.
+    plan.values = values.finish();
+  }
   return plan;
 }
 
@@ -42,7 +52,7 @@ function addEvent(plan: AppendPlan, input: AppendEvent, index: number, seq: numb
   const epochMs = input.time === undefined ? Math.max(now, plan.lastEpochMs) : givenTime(input.time, index, plan.lastEpochMs);
   const time = input.time ?? new Date(epochMs).toISOString();
   const event: LoggedEvent = { seq, time, type: input.type, object: input.object };
-  plan.values.push(encode(event, index));
+  values.add(FORMAT_BYTE, encode(event, index));
   plan.events.push(event);
   plan.epochMs.push(epochMs);
   plan.lastEpochMs = epochMs;
@@ -71,7 +81,7 @@ function givenTime(time: unknown, index: number, lastEpochMs: number): number {
 
 function encode(event: LoggedEvent, index: number): Uint8Array {
   try {
-    return encodeEvent(event);
+    return packEvent(event);
   } catch (err) {
     throw malformed(`append: event [${index}] cannot be encoded (${(err as Error).message})`);
   }

@@ -16,12 +16,20 @@ export interface ValueOrigin {
   seq: number;
 }
 
+/** The byte every value starts with. */
+export const FORMAT_BYTE: Uint8Array = Uint8Array.of(FORMAT_VERSION);
+
 export function encodeValue(value: unknown): Uint8Array {
-  const body = packr.pack(value);
+  const body = packValue(value);
   const bytes = new Uint8Array(body.length + 1);
   bytes[0] = FORMAT_VERSION;
   bytes.set(body, 1);
   return bytes;
+}
+
+/** The msgpack body of a value, in msgpackr's own buffer: copy it before the next pack. */
+export function packValue(value: unknown): Uint8Array {
+  return packr.pack(value);
 }
 
 /** Throws STORE_UNKNOWN_FORMAT or STORE_CORRUPT_VALUE naming the origin; never guesses. */

@@ -30,3 +30,8 @@ test('openMemory gives independent, open logs', async () => {
 });
 
 test.run();
+
+test('a database with other default encodings is refused: appends write binary keys straight to it', () => {
+  const db = new MemoryLevel<string, string>({ keyEncoding: 'utf8', valueEncoding: 'json' });
+  assert.throws(() => new EventLog(db), (err: unknown) => (err as { code?: string }).code === 'STORE_UNKNOWN_FORMAT');
+});
