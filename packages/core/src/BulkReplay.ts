@@ -6,9 +6,6 @@ import type { ProjectionState } from './ProjectionState.js';
 import type { ObjectRecord } from './records.js';
 import { assertValidObject, toRecord } from './toRecord.js';
 
-/** Pending objects after which the net changes are applied, so memory stays bounded on logs of many distinct objects. */
-const MAX_PENDING = 65_536;
-
 /** What a BulkReplay needs of its projector. */
 export interface BulkReplayTarget {
   readonly state: ProjectionState;
@@ -31,18 +28,21 @@ export class BulkReplay {
   readonly #target: BulkReplayTarget;
   /** `Kind/ns/name` → the object's last version (or what restores it), null when its last event deleted it. */
   readonly #pending = new Map<string, unknown>();
-  readonly #restore: ((kept: unknown) => KubeObject) | undefined;
   #seq: number;
 
-  /**
-   * `restore`: when given, each `add` passes what to keep instead of the object (e.g. the bytes
-   * it was stored as, which cost the garbage collector far less to hold than a decoded tree),
-   * and commit restores the object from it.
-   */
-  constructor(target: BulkReplayTarget, seq: number, restore?: (kept: unknown) => KubeObject) {
+  constructor(target: BulkReplayTarget, seq: number) {
     this.#target = target;
     this.#seq = seq;
-    this.#restore = restore;
+  }
+
+  /** Objects taken since the last commit: commit before it grows past what memory allows. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** What was kept for each object whose last event is not a delete (see `add`'s `kept`). */
+  kept(): unknown[] {
+    return [...this.#pending.values()].filter((kept) => kept !== null);
   }
 
   /** The seq of the last event taken (applied on commit). */
@@ -55,6 +55,9 @@ export class BulkReplay {
    * then takes nothing: call {@link skip} to consume its seq, as replay of a log does.
    * `checked`: this projector version validated the object before (when it was logged), so
    * only the last version of each object is validated again, at commit.
+   * `kept`: what to hold until commit instead of the object (e.g. the bytes or the seq it was
+   * stored at, which cost the garbage collector far less to hold than a decoded tree); commit
+   * is then given the function that restores the object from it.
    */
   add(event: WatchEvent, seq = this.#seq + 1, checked = false, kept: unknown = event.object): PairResult['notice'] {
     const key = identityOf(event.object, seq);
@@ -70,7 +73,6 @@ export class BulkReplay {
       this.#pending.set(key, kept);
     }
     this.#seq = seq;
-    if (this.#pending.size >= MAX_PENDING) this.commit();
     return undefined;
   }
 
@@ -83,12 +85,12 @@ export class BulkReplay {
    * first, so an object that fails validation here (one taken as `checked` that was not) throws
    * before anything is applied.
    */
-  commit(): void {
+  commit(restore: (kept: unknown) => KubeObject = (kept) => kept as KubeObject): void {
     const { state, intern } = this.#target;
     const changes: Change[] = [];
     for (const [key, kept] of this.#pending) {
       const old = this.#target.lookup(key);
-      const nu = kept === null ? undefined : toRecord(this.#restore ? this.#restore(kept) : kept as KubeObject, intern);
+      const nu = kept === null ? undefined : toRecord(restore(kept), intern);
       if (old || nu) changes.push({ seq: this.#seq, key, old, new: nu });
     }
     this.#pending.clear();

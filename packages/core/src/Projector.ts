@@ -80,13 +80,13 @@ export class Projector {
    * A replay of many events by their net effect (see {@link BulkReplay}): the same state as
    * {@link replay} event by event once committed, for a fraction of the index work.
    */
-  bulkReplay(restore?: ConstructorParameters<typeof BulkReplay>[2]): BulkReplay {
+  bulkReplay(): BulkReplay {
     return new BulkReplay({
       state: this.state,
       intern: this.#intern,
       lookup: (key) => this.lookup(key),
       advance: (seq) => { this.#seq = seq; },
-    }, this.#seq, restore);
+    }, this.#seq);
   }
 
   /** Marks `seq` as consumed without applying it: replay of a log event the fold refused. */

@@ -199,6 +199,18 @@ export class EventLog {
     return decodeEvent(value, seq);
   }
 
+  /** The events at `seqs` (each within 1..lastSeq), in the order asked, in one read. */
+  async getMany(seqs: readonly number[]): Promise<LoggedEvent[]> {
+    const { events } = this.#requireOpen('get');
+    const where = `${this.#name}: get`;
+    for (const seq of seqs) checkSeqArgument('seq', seq);
+    const values = await withStoreErrors(where, () => events.getMany(seqs.map(seqKey)));
+    return values.map((value, i) => {
+      if (value === undefined || seqs[i]! > this.#lastSeq) throw seqGap(seqs[i]!, where);
+      return decodeEvent(value, seqs[i]!);
+    });
+  }
+
   /**
    * The seqs of the events about one object (`Kind/namespace/name`), in order, within
    * `from..to` — without reading any other event.

@@ -28,32 +28,52 @@ export async function loadState(log: EventLog, seq: number, options: LoadStateOp
   return replayOnto(log, projector, target, options);
 }
 
+/** Objects a replay holds before it applies their net changes, so memory stays bounded. */
+const MAX_PENDING = 65_536;
+/** Beyond this many events, a replay keeps each object's last seq rather than its bytes. */
+const KEEP_SEQS_BEYOND = 20_000;
+
 /**
  * Applies events `projector.seq + 1 .. to` onto `projector` by their net effect (one change per
  * object, see BulkReplay); events the fold refuses are reported, in order.
+ * What is held for each object until then: its last event's bytes on a short replay (a time
+ * travel's tail), its last seq on a long one, whose few thousand objects are then read again in
+ * one `getMany` — holding a million events' worth of buffers cost more garbage collection.
  */
 export async function replayOnto(log: EventLog, projector: Projector, to: number, options: LoadStateOptions = {}): Promise<Projector> {
   const start = projector.seq;
-  // Held events are kept as their stored bytes and decoded again at commit (see BulkReplay).
-  const bulk = projector.bulkReplay((bytes) => objectOfDecodedEvent(bytes as Uint8Array));
+  const bulk = projector.bulkReplay();
+  const keepSeqs = to - start > KEEP_SEQS_BEYOND;
   const checked = checkedCursor(log.checkedRanges, PROJECTOR_VERSION);
   for await (const { events, values } of log.readEncodedBatches({ from: start + 1, to })) {
-    events.forEach((event, i) => addOrReport(bulk, event, checked(event.seq), values[i]!, options));
+    events.forEach((event, i) => addOrReport(bulk, event, checked(event.seq), keepSeqs ? event.seq : values[i]!, options));
+    if (bulk.pending >= MAX_PENDING) await commit(log, bulk, keepSeqs);
     options.onProgress?.(bulk.seq - start, to - start);
   }
+  await commit(log, bulk, keepSeqs);
+  return projector;
+}
+
+async function commit(log: EventLog, bulk: BulkReplay, keepSeqs: boolean): Promise<void> {
+  let restore = (kept: unknown) => objectOfDecodedEvent(kept as Uint8Array);
+  if (keepSeqs) {
+    const seqs = bulk.kept() as number[];
+    const events = await log.getMany(seqs);
+    const bySeq = new Map(events.map((event) => [event.seq, event.object]));
+    restore = (kept) => bySeq.get(kept as number)!;
+  }
   try {
-    bulk.commit();
+    bulk.commit(restore);
   } catch (err) {
     if (!isMeshfoldError(err) || err.code !== 'INPUT_INVALID_OBJECT') throw err;
     // Only an object logged as checked by this version reaches commit unvalidated.
     throw new MeshfoldError('STORE_CORRUPT_VALUE', `replay: an event logged as checked by ${PROJECTOR_VERSION} is invalid: ${err.message}`);
   }
-  return projector;
 }
 
-function addOrReport(bulk: BulkReplay, event: LoggedEvent, checked: boolean, bytes: Uint8Array, options: LoadStateOptions): void {
+function addOrReport(bulk: BulkReplay, event: LoggedEvent, checked: boolean, kept: unknown, options: LoadStateOptions): void {
   try {
-    const notice = bulk.add(event, event.seq, checked, bytes);
+    const notice = bulk.add(event, event.seq, checked, kept);
     if (notice) options.onReport?.({ code: notice.code, message: `seq ${event.seq}: ${notice.message}`, seq: event.seq });
   } catch (err) {
     if (!isMeshfoldError(err)) throw err;

@@ -20,14 +20,26 @@ export function seqOfKey(key: Uint8Array): number {
   return readUint64(key, 0);
 }
 
-/** Writes a non-negative safe integer as 8 big-endian bytes (no BigInt on the hot path). */
+/**
+ * Writes a non-negative safe integer as 8 big-endian bytes (no BigInt, no DataView: this runs
+ * for every key of every append and read).
+ */
 export function writeUint64(target: Uint8Array, offset: number, value: number): void {
-  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  view.setUint32(offset, Math.floor(value / HIGH));
-  view.setUint32(offset + 4, value % HIGH);
+  writeUint32(target, offset, Math.floor(value / HIGH));
+  writeUint32(target, offset + 4, value % HIGH);
 }
 
 export function readUint64(source: Uint8Array, offset: number): number {
-  const view = new DataView(source.buffer, source.byteOffset, source.byteLength);
-  return view.getUint32(offset) * HIGH + view.getUint32(offset + 4);
+  return readUint32(source, offset) * HIGH + readUint32(source, offset + 4);
+}
+
+function writeUint32(target: Uint8Array, offset: number, value: number): void {
+  target[offset] = value >>> 24;
+  target[offset + 1] = (value >>> 16) & 0xff;
+  target[offset + 2] = (value >>> 8) & 0xff;
+  target[offset + 3] = value & 0xff;
+}
+
+function readUint32(source: Uint8Array, offset: number): number {
+  return ((source[offset]! << 24) >>> 0) + (source[offset + 1]! << 16) + (source[offset + 2]! << 8) + source[offset + 3]!;
 }

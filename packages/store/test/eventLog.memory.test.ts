@@ -29,9 +29,10 @@ test('openMemory gives independent, open logs', async () => {
   await Promise.all([one.close(), two.close()]);
 });
 
-test.run();
 
 test('a database with other default encodings is refused: appends write binary keys straight to it', () => {
   const db = new MemoryLevel<string, string>({ keyEncoding: 'utf8', valueEncoding: 'json' });
   assert.throws(() => new EventLog(db), (err: unknown) => (err as { code?: string }).code === 'STORE_UNKNOWN_FORMAT');
 });
+
+test.run();

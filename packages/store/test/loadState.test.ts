@@ -66,7 +66,6 @@ test('loading starts from the snapshot: events before it are not read', async ()
   await log.close();
 });
 
-test.run();
 
 test('an event falsely logged as checked fails replay as a corrupt log instead of entering the state', async () => {
   const log = await EventLog.openMemory();
@@ -93,3 +92,5 @@ test('appends record which seqs a projector version checked, across reopening', 
   await log.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test.run();
