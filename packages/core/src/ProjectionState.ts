@@ -5,7 +5,10 @@ import { SetMultimap } from './SetMultimap.js';
 
 /**
  * The fold's state. Everything beyond the two object maps is an index that lets one change
- * find exactly what it affects: never a scan of the mesh.
+ * find exactly what it affects: never a scan of the mesh. Associations are not stored but
+ * derived from these: a ServiceEntry's workloads from the label index (`selectWorkloads`), a
+ * workload's ServiceEntries from the selector index and its stored record (`selectingServices`;
+ * the stored record is the last version seen, never a delete payload: istio#25678).
  * Keys: ServiceEntries by `ns/name`; shards by `ns/host`; WorkloadEntries by namespace, then name.
  */
 export interface ProjectionState {
@@ -22,13 +25,6 @@ export interface ProjectionState {
   readonly selectorsByLabel: LabelIndex;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
   readonly emptySelectors: SetMultimap;
-  /**
-   * ServiceEntry → names of the selected WorkloadEntries (in its namespace). There is no reverse index: the ServiceEntries
-   * selecting a workload are the candidates of its stored record that select it (see
-   * `selectingServices`), and the stored record is the last version seen, never a delete payload
-   * (istio#25678). Storing them would cost a hash-table entry per workload.
-   */
-  readonly selected: SetMultimap;
   /** `ns/host` → ServiceEntries contributing endpoints to that EDS shard. */
   readonly shards: SetMultimap;
 }
@@ -40,7 +36,6 @@ export function createState(): ProjectionState {
     workloadsByLabel: new LabelIndex(),
     selectorsByLabel: new LabelIndex(),
     emptySelectors: new SetMultimap(),
-    selected: new SetMultimap(),
     shards: new SetMultimap(),
   };
 }

@@ -3,6 +3,7 @@ import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js'
 import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { recordKey, type ObjectRecord } from './records.js';
 import { shardEndpoints } from './shardEndpoints.js';
+import { selectedNames } from './stateIndexes.js';
 
 /** The canonical, sorted form of a state: what hashes, snapshots and `-o json` are made of. */
 export interface ProjectionView {
@@ -22,9 +23,9 @@ export function objectsOf(state: ProjectionState): ObjectRecord[] {
 
 export function associationsOf(state: ProjectionState): AssociationRecord[] {
   const out: AssociationRecord[] = [];
-  for (const serviceEntry of [...state.selected.keys()].sort()) {
-    const namespace = splitShardKey(serviceEntry).namespace;
-    for (const name of state.selected.get(serviceEntry).sort()) out.push({ serviceEntry, workloadEntry: `${namespace}/${name}` });
+  for (const serviceEntry of [...state.serviceEntries.keys()].sort()) {
+    const se = state.serviceEntries.get(serviceEntry)!;
+    for (const name of selectedNames(state, se)) out.push({ serviceEntry, workloadEntry: `${se.namespace}/${name}` });
   }
   return out;
 }

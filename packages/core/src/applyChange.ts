@@ -3,7 +3,8 @@ import { endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
 import {
-  hostShards, indexService, indexWorkload, reindexWorkload, selectingServices, selectWorkloads, unindexService, unindexWorkload,
+  ensureSelectorIndexed, hostShards, indexService, indexWorkload, reindexWorkload, selectedNames, selectingServices, unindexService,
+  unindexWorkload,
 } from './stateIndexes.js';
 import { shardEndpoints } from './shardEndpoints.js';
 
@@ -46,7 +47,7 @@ function applyWorkload(
   if (old && nu) reindexWorkload(state, old, nu);
   else if (old) unindexWorkload(state, old);
   else if (nu) indexWorkload(state, nu);
-  const links = relink(state, namespace, after, before, (se) => [se, (nu ?? old)!.name]);
+  const links = associationDeltas(namespace, after, before, (se) => [se, (nu ?? old)!.name]);
   return previous ? [...links, ...shardDeltas(state, previous)] : links;
 }
 
@@ -55,27 +56,25 @@ function applyService(
 ): Delta[] {
   const { namespace } = (nu ?? old)!;
   const seKey = nameKey((nu ?? old)!);
-  const before = state.selected.get(seKey);
-  const after = nu ? selectWorkloads(state, nu) : [];
+  // Associations are derived: the old ones from the stored record, before it is unindexed.
+  const before = selectedNames(state, state.serviceEntries.get(seKey));
+  if (nu) ensureSelectorIndexed(state, nu);
+  const after = selectedNames(state, nu);
   const previous = emit ? endpointsByShard(state, new Set([...hostShards(old), ...hostShards(nu)])) : undefined;
 
   if (old) unindexService(state, seKey, old);
   if (nu) indexService(state, seKey, nu);
-  const links = relink(state, namespace, after, before, (we) => [seKey, we]);
+  const links = associationDeltas(namespace, after, before, (we) => [seKey, we]);
   return previous ? [...serviceDeltas(seKey, old, nu), ...links, ...shardDeltas(state, previous)] : links;
 }
 
 /**
- * Brings the association indexes from `before` to `after`; `pair` orders (serviceEntry key,
- * workload name). Workload names sort as their `namespace/name` keys do: one namespace.
+ * The association deltas from `before` to `after`; `pair` orders (serviceEntry key, workload
+ * name). Workload names sort as their `namespace/name` keys do: one namespace.
  */
-function relink(
-  state: ProjectionState, namespace: string, after: string[], before: string[], pair: (other: string) => [string, string],
-): Delta[] {
+function associationDeltas(namespace: string, after: string[], before: string[], pair: (other: string) => [string, string]): Delta[] {
   const removed = minus(before, after).sort().map(pair);
   const added = minus(after, before).sort().map(pair);
-  for (const [se, we] of removed) state.selected.delete(se, we);
-  for (const [se, we] of added) state.selected.add(se, we);
   return [
     ...removed.map(([serviceEntry, we]) => ({ type: 'association-removed' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),
     ...added.map(([serviceEntry, we]) => ({ type: 'association-added' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),

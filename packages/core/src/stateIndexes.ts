@@ -22,21 +22,43 @@ export function selectingServices(state: ProjectionState, we: WorkloadEntryRecor
   return candidateServices(state, we).filter((se) => selects(state.serviceEntries.get(se)!, we));
 }
 
-/** Names of the workloads matching `se`, starting from its rarest selector label. */
-export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string[] {
+/**
+ * The workloads `se` selects, in no particular order, starting from its rarest selector label.
+ * This is the association index: storing it as well cost an array and a hash-table entry per
+ * ServiceEntry (~16 bytes per endpoint), for lookups the label index answers in the same time.
+ * Every selector key of an indexed ServiceEntry is indexed (see `indexService`); for one not yet
+ * indexed, call `ensureSelectorIndexed` first.
+ */
+export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): WorkloadEntryRecord[] {
   if (!se.selector) return [];
   let candidates: string[] | undefined;
   for (const key in se.selector) {
-    ensureLabelIndexed(state, se.namespace, key);
     const value = se.selector[key]!;
     if (candidates === undefined || state.workloadsByLabel.count(se.namespace, key, value) < candidates.length) {
       candidates = state.workloadsByLabel.get(se.namespace, key, value);
     }
   }
-  // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
   const inNamespace = state.workloadEntries.inNamespace(se.namespace);
-  candidates ??= [...inNamespace.keys()];
-  return candidates.filter((name) => selects(se, inNamespace.get(name)!));
+  const out: WorkloadEntryRecord[] = [];
+  if (candidates === undefined) {
+    // An empty selector takes the whole namespace: a scan, as large as its answer.
+    for (const we of inNamespace.values()) if (selects(se, we)) out.push(we);
+    return out;
+  }
+  for (const name of candidates) {
+    const we = inNamespace.get(name)!;
+    if (selects(se, we)) out.push(we);
+  }
+  return out;
+}
+
+/** Names of the workloads `se` selects, sorted (as their `namespace/name` keys sort: one namespace). */
+export function selectedNames(state: ProjectionState, se: ServiceEntryRecord | undefined): string[] {
+  return se ? selectWorkloads(state, se).map((we) => we.name).sort() : [];
+}
+
+export function ensureSelectorIndexed(state: ProjectionState, se: ServiceEntryRecord): void {
+  for (const key in se.selector) ensureLabelIndexed(state, se.namespace, key);
 }
 
 /** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
@@ -85,6 +107,7 @@ export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord)
 }
 
 export function indexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
+  ensureSelectorIndexed(state, se);
   state.serviceEntries.set(seKey, se);
   for (const shard of hostShards(se)) state.shards.add(shard, seKey);
   if (!se.selector) return;
