@@ -1,6 +1,6 @@
 import type { AssociationRecord } from './Delta.js';
 import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
-import { splitShardKey, type ProjectionState } from './ProjectionState.js';
+import type { ProjectionState } from './ProjectionState.js';
 import { recordKey, type ObjectRecord } from './records.js';
 import { shardEndpoints } from './shardEndpoints.js';
 import { selectedNames } from './stateIndexes.js';
@@ -33,9 +33,9 @@ export function associationsOf(state: ProjectionState): AssociationRecord[] {
 /** All endpoints, or those of one host, in the documented order. */
 export function endpointsOf(state: ProjectionState, filter: { host?: string } = {}): EndpointRecord[] {
   const out: EndpointRecord[] = [];
-  for (const key of state.shards.keys()) {
-    if (filter.host !== undefined && splitShardKey(key).host !== filter.host) continue;
-    out.push(...shardEndpoints(state, key));
+  for (const [namespace, host] of state.shards.shards()) {
+    if (filter.host !== undefined && host !== filter.host) continue;
+    out.push(...shardEndpoints(state, namespace, host));
   }
   return out.sort(compareEndpoints);
 }

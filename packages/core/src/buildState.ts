@@ -1,5 +1,5 @@
 import { createState, type ProjectionState } from './ProjectionState.js';
-import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
 import { indexService, indexWorkload } from './stateIndexes.js';
 
 /**
@@ -10,13 +10,13 @@ import { indexService, indexWorkload } from './stateIndexes.js';
  */
 export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
   const state = createState();
-  const services: [string, ServiceEntryRecord][] = [];
+  const services: ServiceEntryRecord[] = [];
   const workloads: WorkloadEntryRecord[] = [];
   for (const rec of records) {
-    if (rec.kind === 'ServiceEntry') services.push([nameKey(rec), rec]);
+    if (rec.kind === 'ServiceEntry') services.push(rec);
     else workloads.push(rec);
   }
-  for (const [key, se] of services) indexService(state, key, se);
+  for (const se of services) indexService(state, se);
   for (const we of workloads) indexWorkload(state, we);
   return state;
 }

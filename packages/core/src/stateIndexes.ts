@@ -8,7 +8,7 @@ import { selects } from './selects.js';
  * Shared by the fold (one change at a time) and the bulk build of a snapshot.
  */
 
-/** ServiceEntries whose selector could match `we`: only those sharing a label, or empty selectors. */
+/** Names of the ServiceEntries (in `we`'s namespace) whose selector could match `we`: only those sharing a label, or empty selectors. */
 export function candidateServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
   const found = new Set(state.emptySelectors.get(we.namespace));
   for (const key in we.labels) {
@@ -17,9 +17,10 @@ export function candidateServices(state: ProjectionState, we: WorkloadEntryRecor
   return [...found];
 }
 
-/** ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
+/** Names of the ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
 export function selectingServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
-  return candidateServices(state, we).filter((se) => selects(state.serviceEntries.get(se)!, we));
+  const inNamespace = state.serviceEntries.inNamespace(we.namespace);
+  return candidateServices(state, we).filter((name) => selects(inNamespace.get(name)!, we));
 }
 
 /**
@@ -106,24 +107,27 @@ export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord)
   }
 }
 
-export function indexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
+export function indexService(state: ProjectionState, se: ServiceEntryRecord): void {
   ensureSelectorIndexed(state, se);
-  state.serviceEntries.set(seKey, se);
-  for (const shard of hostShards(se)) state.shards.add(shard, seKey);
+  const { namespace, name } = se;
+  state.serviceEntries.set(namespace, name, se);
+  for (const host of se.hosts) state.shards.add(namespace, host, name);
   if (!se.selector) return;
   const keys = Object.keys(se.selector);
-  if (keys.length === 0) state.emptySelectors.add(se.namespace, seKey);
-  for (const key of keys) state.selectorsByLabel.add(se.namespace, key, se.selector[key]!, seKey);
+  if (keys.length === 0) state.emptySelectors.add(namespace, name);
+  for (const key of keys) state.selectorsByLabel.add(namespace, key, se.selector[key]!, name);
 }
 
-export function unindexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
-  state.serviceEntries.delete(seKey);
-  for (const shard of hostShards(se)) state.shards.delete(shard, seKey);
+export function unindexService(state: ProjectionState, se: ServiceEntryRecord): void {
+  const { namespace, name } = se;
+  state.serviceEntries.delete(namespace, name);
+  for (const host of se.hosts) state.shards.delete(namespace, host, name);
   if (!se.selector) return;
-  state.emptySelectors.delete(se.namespace, seKey);
-  for (const key in se.selector) state.selectorsByLabel.delete(se.namespace, key, se.selector[key]!, seKey);
+  state.emptySelectors.delete(namespace, name);
+  for (const key in se.selector) state.selectorsByLabel.delete(namespace, key, se.selector[key]!, name);
 }
 
+/** `ns/host` keys of `se`'s shards: built per change, to collect and order the shards it touches. */
 export function hostShards(se: ServiceEntryRecord | undefined): string[] {
   return se ? se.hosts.map((h) => shardKey(se.namespace, h)) : [];
 }

@@ -19,7 +19,7 @@ export function stateStats(state: ProjectionState): StateStats {
     associations: associations(state),
     shards: state.shards.size,
     indexEntries: state.workloadsByLabel.entries() + state.selectorsByLabel.entries()
-      + [state.emptySelectors, state.shards].reduce((sum, m) => sum + entries(m), 0),
+      + entries(state.emptySelectors) + state.shards.entries(),
   };
 }
 
