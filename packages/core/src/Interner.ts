@@ -1,3 +1,5 @@
+import { compactSortedMap, mergedKeys } from './compactSortedMap.js';
+
 /**
  * Shares equal strings and equal small maps between records: a mesh has few distinct label
  * sets, port maps and namespaces, but one copy of each per workload without this (istio#25531
@@ -38,9 +40,7 @@ export class Interner {
     hash >>>= 2;
     const known = this.#sorted.get(hash) as Readonly<Record<string, V>> | undefined;
     if (known !== undefined && sameEntries(known, keys, base, over)) return known;
-    const map: Record<string, V> = {};
-    for (const k of keys) map[k] = (over && k in over ? over[k] : base![k]) as V;
-    Object.freeze(map);
+    const map = compactSortedMap(base, over, keys);
     if (known !== undefined) return map;
     if (this.#sorted.size >= this.#limit) this.#sorted.clear();
     this.#sorted.set(hash, map);
@@ -85,12 +85,6 @@ function sameEntries<V>(map: Readonly<Record<string, V>>, keys: string[], base?:
   if (n !== keys.length) return false;
   for (const k of keys) if (map[k] !== (over && k in over ? over[k] : base![k])) return false;
   return true;
-}
-
-function mergedKeys(base?: Readonly<Record<string, unknown>>, over?: Readonly<Record<string, unknown>>): string[] {
-  const keys = base ? Object.keys(base) : [];
-  if (over) for (const k of Object.keys(over)) if (!base || !(k in base)) keys.push(k);
-  return keys.sort();
 }
 
 /** For callers that do not share: every value is its own. */
