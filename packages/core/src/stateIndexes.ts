@@ -66,14 +66,14 @@ export function ensureSelectorIndexed(state: ProjectionState, se: ServiceEntryRe
 export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
   if (state.workloadsByLabel.hasKey(namespace, key)) return;
   state.workloadsByLabel.addKey(namespace, key);
-  for (const [name, we] of state.workloadEntries.inNamespace(namespace)) {
+  for (const we of state.workloadEntries.inNamespace(namespace).values()) {
     const value = we.labels[key];
-    if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, name);
+    if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, we.name);
   }
 }
 
 export function indexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
-  state.workloadEntries.set(we.namespace, we.name, we);
+  state.workloadEntries.set(we);
   for (const key in we.labels) {
     if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, we.name);
   }
@@ -88,7 +88,7 @@ export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord
   const ns = now.namespace;
   // Moved entries take the name string `now` holds anyway; untouched ones keep sharing the old.
   const name = now.name;
-  state.workloadEntries.set(ns, name, now);
+  state.workloadEntries.set(now);
   if (old.labels === now.labels) return;
   for (const key in old.labels) {
     const before = old.labels[key]!;
@@ -110,7 +110,7 @@ export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord)
 export function indexService(state: ProjectionState, se: ServiceEntryRecord): void {
   ensureSelectorIndexed(state, se);
   const { namespace, name } = se;
-  state.serviceEntries.set(namespace, name, se);
+  state.serviceEntries.set(se);
   for (const host of se.hosts) state.shards.add(namespace, host, name);
   if (!se.selector) return;
   const keys = Object.keys(se.selector);
