@@ -1,3 +1,5 @@
+import { compactSortedMap, mergedKeys } from './compactSortedMap.js';
+
 /**
  * Shares equal strings and equal small maps between records: a mesh has few distinct label
  * sets, port maps and namespaces, but one copy of each per workload without this (istio#25531
@@ -7,6 +9,8 @@
 export class Interner {
   readonly #strings = new Map<string, string>();
   readonly #maps = new Map<string, object>();
+  /** Sorted maps by a hash of their entries (see `sortedMap`). */
+  readonly #sorted = new Map<number, object>();
   readonly #limit: number;
 
   constructor(limit = 1 << 16) {
@@ -23,20 +27,23 @@ export class Interner {
 
   /**
    * `base` merged with `over` (`over` wins), keys sorted, shared with every equal map seen
-   * before. Built in one pass over the keys: the fold calls this for every workload event, so it
-   * allocates nothing when the map is already known. Keys and values must be valid labels or
-   * port names and numbers (no NUL), which validation has checked by the time records are made.
+   * before. The table is keyed by a hash of the entries, not by a string of them: a key string
+   * per label set was retained for as long as the table held it (~50 bytes, a third of what a
+   * ServiceEntry's share of the interner cost). A hash collision only loses sharing: the later
+   * map is compared, found different, and returned unshared. The fold calls this for every
+   * workload event; a known map costs one pass over the entries and no string building.
    */
   sortedMap<V extends string | number>(base?: Readonly<Record<string, V>>, over?: Readonly<Record<string, V>>): Readonly<Record<string, V>> {
     const keys = mergedKeys(base, over);
-    let key = '';
-    for (const k of keys) key += `${k}\u0000${String(over?.[k] ?? base![k])}\u0000`;
-    const known = this.#maps.get(key);
-    if (known !== undefined) return known as Readonly<Record<string, V>>;
-    const map: Record<string, V> = {};
-    for (const k of keys) map[k] = (over && k in over ? over[k] : base![k]) as V;
-    if (this.#maps.size >= this.#limit) this.#maps.clear();
-    this.#maps.set(key, Object.freeze(map));
+    let hash = FNV_OFFSET;
+    for (const k of keys) hash = mix(mix(hash, k), String(over && k in over ? over[k] : base![k]));
+    hash >>>= 2;
+    const known = this.#sorted.get(hash) as Readonly<Record<string, V>> | undefined;
+    if (known !== undefined && sameEntries(known, keys, base, over)) return known;
+    const map = compactSortedMap(base, over, keys);
+    if (known !== undefined) return map;
+    if (this.#sorted.size >= this.#limit) this.#sorted.clear();
+    this.#sorted.set(hash, map);
     return map;
   }
 
@@ -62,10 +69,22 @@ export class Interner {
   }
 }
 
-function mergedKeys(base?: Readonly<Record<string, unknown>>, over?: Readonly<Record<string, unknown>>): string[] {
-  const keys = base ? Object.keys(base) : [];
-  if (over) for (const k of Object.keys(over)) if (!base || !(k in base)) keys.push(k);
-  return keys.sort();
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over `text` and a terminating 0, so `ab`,`c` and `a`,`bc` differ. Callers keep 30 bits: a small-integer key. */
+function mix(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return Math.imul(h, 0x01000193);
+}
+
+/** Whether `map` holds exactly `keys`, each with its merged value (integer-like keys enumerate first, so order is not compared). */
+function sameEntries<V>(map: Readonly<Record<string, V>>, keys: string[], base?: Readonly<Record<string, V>>, over?: Readonly<Record<string, V>>): boolean {
+  let n = 0;
+  for (const _ in map) n++;
+  if (n !== keys.length) return false;
+  for (const k of keys) if (map[k] !== (over && k in over ? over[k] : base![k])) return false;
+  return true;
 }
 
 /** For callers that do not share: every value is its own. */

@@ -1,10 +1,12 @@
+import { NameTable } from './NameTable.js';
+
 /**
  * Objects by namespace, then name. The record's own name string is the key, so a mesh of
  * workloads holds no `ns/name` string per object (a fresh one cost ~56 bytes per workload, as
  * much as the hash-table entry); `ns/name` keys are only built for callers that ask with one.
  */
-export class ObjectMap<V> {
-  readonly #namespaces = new Map<string, Map<string, V>>();
+export class ObjectMap<V extends { readonly namespace: string; readonly name: string }> {
+  readonly #namespaces = new Map<string, NameTable<V>>();
   #size = 0;
 
   get size(): number {
@@ -21,15 +23,15 @@ export class ObjectMap<V> {
     return this.#namespaces.get(namespace)?.get(name);
   }
 
-  /** An existing entry keeps its key string: members of other indexes may share it. */
-  set(namespace: string, name: string, value: V): void {
-    let names = this.#namespaces.get(namespace);
+  /** Adds `value`, or replaces the one of the same namespace and name. */
+  set(value: V): void {
+    let names = this.#namespaces.get(value.namespace);
     if (!names) {
-      names = new Map();
-      this.#namespaces.set(namespace, names);
+      names = new NameTable();
+      this.#namespaces.set(value.namespace, names);
     }
     const before = names.size;
-    names.set(name, value);
+    names.set(value);
     this.#size += names.size - before;
   }
 
@@ -40,8 +42,8 @@ export class ObjectMap<V> {
     if (names.size === 0) this.#namespaces.delete(namespace);
   }
 
-  /** name → value of one namespace. */
-  inNamespace(namespace: string): ReadonlyMap<string, V> {
+  /** The objects of one namespace, by name; iterated in no particular order. */
+  inNamespace(namespace: string): Pick<NameTable<V>, 'get' | 'values' | 'size'> {
     return this.#namespaces.get(namespace) ?? EMPTY;
   }
 
@@ -51,8 +53,8 @@ export class ObjectMap<V> {
 
   /** `ns/name` keys, built on the fly. */
   *keys(): IterableIterator<string> {
-    for (const [namespace, names] of this.#namespaces) for (const name of names.keys()) yield `${namespace}/${name}`;
+    for (const [namespace, names] of this.#namespaces) for (const v of names.values()) yield `${namespace}/${v.name}`;
   }
 }
 
-const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
+const EMPTY: Pick<NameTable<never>, 'get' | 'values' | 'size'> = new NameTable<never>();

@@ -2,14 +2,20 @@ import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
 import { LabelIndex } from './LabelIndex.js';
 import { ObjectMap } from './ObjectMap.js';
 import { SetMultimap } from './SetMultimap.js';
+import { ShardIndex } from './ShardIndex.js';
 
 /**
  * The fold's state. Everything beyond the two object maps is an index that lets one change
- * find exactly what it affects: never a scan of the mesh.
- * Keys: ServiceEntries by `ns/name`; shards by `ns/host`; WorkloadEntries by namespace, then name.
+ * find exactly what it affects: never a scan of the mesh. Associations are not stored but
+ * derived from these: a ServiceEntry's workloads from the label index (`selectWorkloads`), a
+ * workload's ServiceEntries from the selector index and its stored record (`selectingServices`;
+ * the stored record is the last version seen, never a delete payload: istio#25678).
+ * Objects and shards are kept by namespace, then name or host: members of the indexes are
+ * names within a namespace, and no joined `ns/name` key string is stored per object.
  */
 export interface ProjectionState {
-  readonly serviceEntries: Map<string, ServiceEntryRecord>;
+  /** By namespace and name: ServiceEntry members of the indexes below are names within the namespace. */
+  readonly serviceEntries: ObjectMap<ServiceEntryRecord>;
   /** By namespace and name: workload members of the indexes below are names within the namespace. */
   readonly workloadEntries: ObjectMap<WorkloadEntryRecord>;
   /**
@@ -22,26 +28,18 @@ export interface ProjectionState {
   readonly selectorsByLabel: LabelIndex;
   /** ns → ServiceEntries with an empty selector (they select every workload in the namespace). */
   readonly emptySelectors: SetMultimap;
-  /**
-   * ServiceEntry → names of the selected WorkloadEntries (in its namespace). There is no reverse index: the ServiceEntries
-   * selecting a workload are the candidates of its stored record that select it (see
-   * `selectingServices`), and the stored record is the last version seen, never a delete payload
-   * (istio#25678). Storing them would cost a hash-table entry per workload.
-   */
-  readonly selected: SetMultimap;
-  /** `ns/host` → ServiceEntries contributing endpoints to that EDS shard. */
-  readonly shards: SetMultimap;
+  /** (ns, host) → ServiceEntries contributing endpoints to that EDS shard. */
+  readonly shards: ShardIndex;
 }
 
 export function createState(): ProjectionState {
   return {
-    serviceEntries: new Map(),
+    serviceEntries: new ObjectMap(),
     workloadEntries: new ObjectMap(),
     workloadsByLabel: new LabelIndex(),
     selectorsByLabel: new LabelIndex(),
     emptySelectors: new SetMultimap(),
-    selected: new SetMultimap(),
-    shards: new SetMultimap(),
+    shards: new ShardIndex(),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { AssociationRecord } from './Delta.js';
 import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
-import { splitShardKey, type ProjectionState } from './ProjectionState.js';
+import type { ProjectionState } from './ProjectionState.js';
 import { recordKey, type ObjectRecord } from './records.js';
 import { shardEndpoints } from './shardEndpoints.js';
+import { selectedNames } from './stateIndexes.js';
 
 /** The canonical, sorted form of a state: what hashes, snapshots and `-o json` are made of. */
 export interface ProjectionView {
@@ -22,9 +23,9 @@ export function objectsOf(state: ProjectionState): ObjectRecord[] {
 
 export function associationsOf(state: ProjectionState): AssociationRecord[] {
   const out: AssociationRecord[] = [];
-  for (const serviceEntry of [...state.selected.keys()].sort()) {
-    const namespace = splitShardKey(serviceEntry).namespace;
-    for (const name of state.selected.get(serviceEntry).sort()) out.push({ serviceEntry, workloadEntry: `${namespace}/${name}` });
+  for (const serviceEntry of [...state.serviceEntries.keys()].sort()) {
+    const se = state.serviceEntries.get(serviceEntry)!;
+    for (const name of selectedNames(state, se)) out.push({ serviceEntry, workloadEntry: `${se.namespace}/${name}` });
   }
   return out;
 }
@@ -32,9 +33,9 @@ export function associationsOf(state: ProjectionState): AssociationRecord[] {
 /** All endpoints, or those of one host, in the documented order. */
 export function endpointsOf(state: ProjectionState, filter: { host?: string } = {}): EndpointRecord[] {
   const out: EndpointRecord[] = [];
-  for (const key of state.shards.keys()) {
-    if (filter.host !== undefined && splitShardKey(key).host !== filter.host) continue;
-    out.push(...shardEndpoints(state, key));
+  for (const [namespace, host] of state.shards.shards()) {
+    if (filter.host !== undefined && host !== filter.host) continue;
+    out.push(...shardEndpoints(state, namespace, host));
   }
   return out.sort(compareEndpoints);
 }

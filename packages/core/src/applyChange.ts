@@ -3,7 +3,8 @@ import { endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 import { splitShardKey, type ProjectionState } from './ProjectionState.js';
 import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
 import {
-  hostShards, indexService, indexWorkload, reindexWorkload, selectingServices, selectWorkloads, unindexService, unindexWorkload,
+  ensureSelectorIndexed, hostShards, indexService, indexWorkload, reindexWorkload, selectedNames, selectingServices, unindexService,
+  unindexWorkload,
 } from './stateIndexes.js';
 import { shardEndpoints } from './shardEndpoints.js';
 
@@ -41,67 +42,72 @@ function applyWorkload(
   const stored = state.workloadEntries.getIn(namespace, name);
   const before = stored ? selectingServices(state, stored) : [];
   const after = nu ? selectingServices(state, nu) : [];
-  const previous = emit ? endpointsByShard(state, shardsOfServices(state, [...before, ...after])) : undefined;
+  const previous = emit ? endpointsByShard(state, shardsOfServices(state, namespace, [...before, ...after])) : undefined;
 
   if (old && nu) reindexWorkload(state, old, nu);
   else if (old) unindexWorkload(state, old);
   else if (nu) indexWorkload(state, nu);
-  const links = relink(state, namespace, after, before, (se) => [se, (nu ?? old)!.name]);
+  const links = associationDeltas(namespace, after, before, (se) => [`${namespace}/${se}`, (nu ?? old)!.name]);
   return previous ? [...links, ...shardDeltas(state, previous)] : links;
 }
 
 function applyService(
   state: ProjectionState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined, emit: boolean,
 ): Delta[] {
-  const { namespace } = (nu ?? old)!;
+  const { namespace, name } = (nu ?? old)!;
   const seKey = nameKey((nu ?? old)!);
-  const before = state.selected.get(seKey);
-  const after = nu ? selectWorkloads(state, nu) : [];
+  // Associations are derived: the old ones from the stored record, before it is unindexed.
+  const before = selectedNames(state, state.serviceEntries.getIn(namespace, name));
+  if (nu) ensureSelectorIndexed(state, nu);
+  const after = selectedNames(state, nu);
   const previous = emit ? endpointsByShard(state, new Set([...hostShards(old), ...hostShards(nu)])) : undefined;
 
-  if (old) unindexService(state, seKey, old);
-  if (nu) indexService(state, seKey, nu);
-  const links = relink(state, namespace, after, before, (we) => [seKey, we]);
+  if (old) unindexService(state, old);
+  if (nu) indexService(state, nu);
+  const links = associationDeltas(namespace, after, before, (we) => [seKey, we]);
   return previous ? [...serviceDeltas(seKey, old, nu), ...links, ...shardDeltas(state, previous)] : links;
 }
 
 /**
- * Brings the association indexes from `before` to `after`; `pair` orders (serviceEntry key,
- * workload name). Workload names sort as their `namespace/name` keys do: one namespace.
+ * The association deltas from `before` to `after`; `pair` orders (serviceEntry key, workload
+ * name). Names sort as their `namespace/name` keys do: one namespace.
  */
-function relink(
-  state: ProjectionState, namespace: string, after: string[], before: string[], pair: (other: string) => [string, string],
-): Delta[] {
+function associationDeltas(namespace: string, after: string[], before: string[], pair: (other: string) => [string, string]): Delta[] {
   const removed = minus(before, after).sort().map(pair);
   const added = minus(after, before).sort().map(pair);
-  for (const [se, we] of removed) state.selected.delete(se, we);
-  for (const [se, we] of added) state.selected.add(se, we);
   return [
     ...removed.map(([serviceEntry, we]) => ({ type: 'association-removed' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),
     ...added.map(([serviceEntry, we]) => ({ type: 'association-added' as const, serviceEntry, workloadEntry: `${namespace}/${we}` })),
   ];
 }
 
-function shardsOfServices(state: ProjectionState, seKeys: string[]): Set<string> {
+function shardsOfServices(state: ProjectionState, namespace: string, names: string[]): Set<string> {
   const out = new Set<string>();
-  for (const seKey of seKeys) for (const s of hostShards(state.serviceEntries.get(seKey))) out.add(s);
+  const inNamespace = state.serviceEntries.inNamespace(namespace);
+  for (const name of names) for (const s of hostShards(inNamespace.get(name))) out.add(s);
   return out;
 }
 
+/** Keyed by `ns/host`, so the deltas come out in shard-key order. */
 function endpointsByShard(state: ProjectionState, shards: Set<string>): Map<string, EndpointRecord[]> {
   const out = new Map<string, EndpointRecord[]>();
-  for (const s of shards) out.set(s, shardEndpoints(state, s));
+  for (const s of shards) out.set(s, endpointsOfShard(state, s));
   return out;
 }
 
 function shardDeltas(state: ProjectionState, previous: Map<string, EndpointRecord[]>): Delta[] {
   const out: Delta[] = [];
   for (const key of [...previous.keys()].sort()) {
-    const endpoints = shardEndpoints(state, key);
+    const endpoints = endpointsOfShard(state, key);
     if (sameEndpoints(previous.get(key)!, endpoints)) continue;
     out.push({ type: 'shard-replaced', ...splitShardKey(key), endpoints });
   }
   return out;
+}
+
+function endpointsOfShard(state: ProjectionState, key: string): EndpointRecord[] {
+  const { namespace, host } = splitShardKey(key);
+  return shardEndpoints(state, namespace, host);
 }
 
 /** `xs` without `ys`; a linear scan for the usual handful of elements, a Set beyond. */

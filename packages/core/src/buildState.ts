@@ -1,28 +1,22 @@
 import { createState, type ProjectionState } from './ProjectionState.js';
-import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
-import { ensureLabelIndexed, indexService, indexWorkload, selectWorkloads } from './stateIndexes.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import { indexService, indexWorkload } from './stateIndexes.js';
 
 /**
  * A state built in one pass from a set of live objects (a snapshot): ServiceEntries first, so
- * their selectors decide which label keys get indexed, then workloads, then each selector is
- * resolved once. The same indexes as the fold builds event by event — the property test checks
- * the two agree — without pairing, per-event candidate searches or deltas.
+ * their selectors decide which label keys get indexed, then workloads. The same indexes as the
+ * fold builds event by event — the property test checks the two agree — without pairing,
+ * per-event candidate searches or deltas.
  */
 export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
   const state = createState();
-  const services: [string, ServiceEntryRecord][] = [];
+  const services: ServiceEntryRecord[] = [];
   const workloads: WorkloadEntryRecord[] = [];
   for (const rec of records) {
-    if (rec.kind === 'ServiceEntry') services.push([nameKey(rec), rec]);
+    if (rec.kind === 'ServiceEntry') services.push(rec);
     else workloads.push(rec);
   }
-  for (const [key, se] of services) {
-    indexService(state, key, se);
-    for (const label in se.selector) ensureLabelIndexed(state, se.namespace, label);
-  }
+  for (const se of services) indexService(state, se);
   for (const we of workloads) indexWorkload(state, we);
-  for (const [seKey, se] of services) {
-    for (const name of selectWorkloads(state, se)) state.selected.add(seKey, name);
-  }
   return state;
 }

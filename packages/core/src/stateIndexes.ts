@@ -8,7 +8,7 @@ import { selects } from './selects.js';
  * Shared by the fold (one change at a time) and the bulk build of a snapshot.
  */
 
-/** ServiceEntries whose selector could match `we`: only those sharing a label, or empty selectors. */
+/** Names of the ServiceEntries (in `we`'s namespace) whose selector could match `we`: only those sharing a label, or empty selectors. */
 export function candidateServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
   const found = new Set(state.emptySelectors.get(we.namespace));
   for (const key in we.labels) {
@@ -17,40 +17,63 @@ export function candidateServices(state: ProjectionState, we: WorkloadEntryRecor
   return [...found];
 }
 
-/** ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
+/** Names of the ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
 export function selectingServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
-  return candidateServices(state, we).filter((se) => selects(state.serviceEntries.get(se)!, we));
+  const inNamespace = state.serviceEntries.inNamespace(we.namespace);
+  return candidateServices(state, we).filter((name) => selects(inNamespace.get(name)!, we));
 }
 
-/** Names of the workloads matching `se`, starting from its rarest selector label. */
-export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): string[] {
+/**
+ * The workloads `se` selects, in no particular order, starting from its rarest selector label.
+ * This is the association index: storing it as well cost an array and a hash-table entry per
+ * ServiceEntry (~16 bytes per endpoint), for lookups the label index answers in the same time.
+ * Every selector key of an indexed ServiceEntry is indexed (see `indexService`); for one not yet
+ * indexed, call `ensureSelectorIndexed` first.
+ */
+export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): WorkloadEntryRecord[] {
   if (!se.selector) return [];
   let candidates: string[] | undefined;
   for (const key in se.selector) {
-    ensureLabelIndexed(state, se.namespace, key);
     const value = se.selector[key]!;
     if (candidates === undefined || state.workloadsByLabel.count(se.namespace, key, value) < candidates.length) {
       candidates = state.workloadsByLabel.get(se.namespace, key, value);
     }
   }
-  // An empty selector takes the whole namespace: a scan, but only when such a ServiceEntry changes.
   const inNamespace = state.workloadEntries.inNamespace(se.namespace);
-  candidates ??= [...inNamespace.keys()];
-  return candidates.filter((name) => selects(se, inNamespace.get(name)!));
+  const out: WorkloadEntryRecord[] = [];
+  if (candidates === undefined) {
+    // An empty selector takes the whole namespace: a scan, as large as its answer.
+    for (const we of inNamespace.values()) if (selects(se, we)) out.push(we);
+    return out;
+  }
+  for (const name of candidates) {
+    const we = inNamespace.get(name)!;
+    if (selects(se, we)) out.push(we);
+  }
+  return out;
+}
+
+/** Names of the workloads `se` selects, sorted (as their `namespace/name` keys sort: one namespace). */
+export function selectedNames(state: ProjectionState, se: ServiceEntryRecord | undefined): string[] {
+  return se ? selectWorkloads(state, se).map((we) => we.name).sort() : [];
+}
+
+export function ensureSelectorIndexed(state: ProjectionState, se: ServiceEntryRecord): void {
+  for (const key in se.selector) ensureLabelIndexed(state, se.namespace, key);
 }
 
 /** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
 export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
   if (state.workloadsByLabel.hasKey(namespace, key)) return;
   state.workloadsByLabel.addKey(namespace, key);
-  for (const [name, we] of state.workloadEntries.inNamespace(namespace)) {
+  for (const we of state.workloadEntries.inNamespace(namespace).values()) {
     const value = we.labels[key];
-    if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, name);
+    if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, we.name);
   }
 }
 
 export function indexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
-  state.workloadEntries.set(we.namespace, we.name, we);
+  state.workloadEntries.set(we);
   for (const key in we.labels) {
     if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, we.name);
   }
@@ -65,7 +88,7 @@ export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord
   const ns = now.namespace;
   // Moved entries take the name string `now` holds anyway; untouched ones keep sharing the old.
   const name = now.name;
-  state.workloadEntries.set(ns, name, now);
+  state.workloadEntries.set(now);
   if (old.labels === now.labels) return;
   for (const key in old.labels) {
     const before = old.labels[key]!;
@@ -84,23 +107,27 @@ export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord)
   }
 }
 
-export function indexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
-  state.serviceEntries.set(seKey, se);
-  for (const shard of hostShards(se)) state.shards.add(shard, seKey);
+export function indexService(state: ProjectionState, se: ServiceEntryRecord): void {
+  ensureSelectorIndexed(state, se);
+  const { namespace, name } = se;
+  state.serviceEntries.set(se);
+  for (const host of se.hosts) state.shards.add(namespace, host, name);
   if (!se.selector) return;
   const keys = Object.keys(se.selector);
-  if (keys.length === 0) state.emptySelectors.add(se.namespace, seKey);
-  for (const key of keys) state.selectorsByLabel.add(se.namespace, key, se.selector[key]!, seKey);
+  if (keys.length === 0) state.emptySelectors.add(namespace, name);
+  for (const key of keys) state.selectorsByLabel.add(namespace, key, se.selector[key]!, name);
 }
 
-export function unindexService(state: ProjectionState, seKey: string, se: ServiceEntryRecord): void {
-  state.serviceEntries.delete(seKey);
-  for (const shard of hostShards(se)) state.shards.delete(shard, seKey);
+export function unindexService(state: ProjectionState, se: ServiceEntryRecord): void {
+  const { namespace, name } = se;
+  state.serviceEntries.delete(namespace, name);
+  for (const host of se.hosts) state.shards.delete(namespace, host, name);
   if (!se.selector) return;
-  state.emptySelectors.delete(se.namespace, seKey);
-  for (const key in se.selector) state.selectorsByLabel.delete(se.namespace, key, se.selector[key]!, seKey);
+  state.emptySelectors.delete(namespace, name);
+  for (const key in se.selector) state.selectorsByLabel.delete(namespace, key, se.selector[key]!, name);
 }
 
+/** `ns/host` keys of `se`'s shards: built per change, to collect and order the shards it touches. */
 export function hostShards(se: ServiceEntryRecord | undefined): string[] {
   return se ? se.hosts.map((h) => shardKey(se.namespace, h)) : [];
 }

@@ -1,9 +1,11 @@
 import type { ProjectionState } from './ProjectionState.js';
 import type { SetMultimap } from './SetMultimap.js';
+import { selectWorkloads } from './stateIndexes.js';
 
 export interface StateStats {
   readonly serviceEntries: number;
   readonly workloadEntries: number;
+  /** Derived, not stored: counting them walks every selector. */
   readonly associations: number;
   readonly shards: number;
   /** Entries across every index: what must stay linear in the mesh size (istio#25531). */
@@ -14,11 +16,17 @@ export function stateStats(state: ProjectionState): StateStats {
   return {
     serviceEntries: state.serviceEntries.size,
     workloadEntries: state.workloadEntries.size,
-    associations: entries(state.selected),
+    associations: associations(state),
     shards: state.shards.size,
     indexEntries: state.workloadsByLabel.entries() + state.selectorsByLabel.entries()
-      + [state.emptySelectors, state.selected, state.shards].reduce((sum, m) => sum + entries(m), 0),
+      + entries(state.emptySelectors) + state.shards.entries(),
   };
+}
+
+function associations(state: ProjectionState): number {
+  let n = 0;
+  for (const se of state.serviceEntries.values()) n += selectWorkloads(state, se).length;
+  return n;
 }
 
 function entries(m: SetMultimap): number {

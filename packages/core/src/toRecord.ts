@@ -8,6 +8,7 @@ import type {
 } from './records.js';
 import { validateObject } from './validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
+import { compactSortedMap } from './compactSortedMap.js';
 
 type Intern = Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'>;
 
@@ -64,7 +65,9 @@ function serviceEntryRecord(namespace: string, name: string, spec: ServiceEntryS
     ports: intern.map((spec.ports ?? []).map(portRecord)),
     location: spec.location ?? 'MESH_EXTERNAL',
     resolution: spec.resolution ?? 'NONE',
-    selector: spec.workloadSelector ? intern.sortedMap(spec.workloadSelector.labels) : undefined,
+    // Not interned: a selector is one per ServiceEntry and seldom equals another label set, so
+    // sharing it saved little and cost an interner entry per ServiceEntry (~46 bytes).
+    selector: spec.workloadSelector ? compactSortedMap(spec.workloadSelector.labels) : undefined,
     // Inline endpoints only carry spec labels; their identity is `<serviceEntry>-<index>`.
     endpoints: listOf(spec.endpoints, (ep, i) =>
       workload('ServiceEntry', namespace, `${name}-${i}`, ep, intern.sortedMap(ep.labels), intern)),

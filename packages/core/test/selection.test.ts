@@ -131,4 +131,15 @@ test('arrival order does not matter: WorkloadEntry before ServiceEntry gives the
   assert.is(weFirst.hash(), seFirst.hash());
 });
 
+test('narrowing a selector removes exactly the associations it no longer has, and the state follows', () => {
+  const a = workloadEntry('a', 'shop', { address: '10.0.0.1', labels: { app: 'orders', tier: 'gold' } });
+  const b = workloadEntry('b', 'shop', { address: '10.0.0.2', labels: { app: 'orders' } });
+  const p = project(serviceEntry('orders', 'shop', ordersSelector), a, b);
+  assert.equal(associations(p), ['shop/orders shop/a', 'shop/orders shop/b']);
+  const narrowed = serviceEntry('orders', 'shop', { workloadSelector: { labels: { app: 'orders', tier: 'gold' } } });
+  const deltas = p.apply({ type: 'MODIFIED', object: narrowed }).deltas.filter((d) => d.type.startsWith('association'));
+  assert.equal(deltas, [{ type: 'association-removed', serviceEntry: 'shop/orders', workloadEntry: 'shop/b' }]);
+  assert.equal(associations(p), ['shop/orders shop/a']);
+});
+
 test.run();

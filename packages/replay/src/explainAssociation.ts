@@ -1,4 +1,4 @@
-import { isDnsResolution, isIpAddress, type ProjectionState } from '@meshfold/core';
+import { isDnsResolution, isIpAddress, selects, type ProjectionState } from '@meshfold/core';
 
 export interface Reason {
   /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION. */
@@ -34,6 +34,6 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
   if (dnsOnly && !isDnsResolution(se)) {
     reasons.push({ code: 'NEEDS_DNS_RESOLUTION', message: `address ${we.address} is not an IP; only DNS or DNS_ROUND_ROBIN ServiceEntries select it (resolution is ${se.resolution})` });
   }
-  // `selected` holds workload names: selection never crosses namespaces.
-  return { associated: se.namespace === we.namespace && state.selected.has(seKey, we.name), reasons };
+  // Against the stored records, as the fold associates them.
+  return { associated: selects(se, we), reasons };
 }
