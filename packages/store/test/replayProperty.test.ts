@@ -41,34 +41,37 @@ test('state loaded from the log at any seq, with or without snapshots, equals th
 });
 
 
+/** Replays `log` with replayOnto and checks it against event-by-event replay: same reports, same state. */
+async function assertReplayMatchesEventByEvent(log: EventLog): Promise<void> {
+  const one = new Projector();
+  const expected: string[] = [];
+  for await (const event of log.read()) {
+    try {
+      const { notice } = one.replay(event, event.seq);
+      if (notice) expected.push(`${event.seq} ${notice.code}`);
+    } catch (err) {
+      if (!isMeshfoldError(err)) throw err;
+      one.skip(event.seq);
+      expected.push(`${event.seq} ${err.code}`);
+    }
+  }
+  const reported: string[] = [];
+  const bulk = await replayOnto(log, new Projector(), log.lastSeq, { onReport: (r) => reported.push(`${r.seq} ${r.code}`) });
+  assert.equal(reported, expected);
+  assert.is(bulk.hash(), one.hash());
+  assert.is(bulk.seq, log.lastSeq);
+}
+
 test('replay of a log mixing checked and raw appends (invalid events too) reports and reaches what event-by-event replay does', async () => {
   await fc.assert(fc.asyncProperty(watchStream(30), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), async (events, viaProjected) => {
     const log = await EventLog.openMemory();
     try {
-      const projected = await ProjectedLog.open(log, { snapshotEvery: 1_000_000 });
       for (const [i, event] of events.entries()) {
         // A raw append checks nothing, so invalid events reach the log; the recorder's only valid ones.
         if (viaProjected[i]) await (await ProjectedLog.open(log, { snapshotEvery: 1_000_000 })).record([event]);
         else await log.append([event]);
       }
-      assert.ok(projected);
-      const expected: string[] = [];
-      const one = new Projector();
-      for await (const event of log.read()) {
-        try {
-          const { notice } = one.replay(event, event.seq);
-          if (notice) expected.push(`${event.seq} ${notice.code}`);
-        } catch (err) {
-          if (!isMeshfoldError(err)) throw err;
-          one.skip(event.seq);
-          expected.push(`${event.seq} ${err.code}`);
-        }
-      }
-      const reported: string[] = [];
-      const bulk = await replayOnto(log, new Projector(), log.lastSeq, { onReport: (r) => reported.push(`${r.seq} ${r.code}`) });
-      assert.equal(reported, expected);
-      assert.is(bulk.hash(), one.hash());
-      assert.is(bulk.seq, log.lastSeq);
+      await assertReplayMatchesEventByEvent(log);
     } finally {
       await log.close();
     }
@@ -86,22 +89,7 @@ test('a long replay (past 20 000 events, where objects are held by seq and read 
       else await projected.record(events.slice(i, i + 500));
     }
     assert.ok(log.lastSeq > 20_000, `only ${log.lastSeq} events`);
-    const one = new Projector();
-    const expected: string[] = [];
-    for await (const event of log.read()) {
-      try {
-        const { notice } = one.replay(event, event.seq);
-        if (notice) expected.push(`${event.seq} ${notice.code}`);
-      } catch (err) {
-        if (!isMeshfoldError(err)) throw err;
-        one.skip(event.seq);
-        expected.push(`${event.seq} ${err.code}`);
-      }
-    }
-    const reported: string[] = [];
-    const bulk = await replayOnto(log, new Projector(), log.lastSeq, { onReport: (r) => reported.push(`${r.seq} ${r.code}`) });
-    assert.equal(reported, expected);
-    assert.is(bulk.hash(), one.hash());
+    await assertReplayMatchesEventByEvent(log);
   } finally {
     await log.close();
   }
