@@ -22,8 +22,8 @@ import { churnEvents, kubectlJson } from './lib/scenario.js';
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const size = quick
-  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50 }
-  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200 };
+  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3 }
+  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9 };
 const work = mkdtempSync(join(tmpdir(), 'meshfold-bench-'));
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -118,10 +118,10 @@ async function recordAndReplay(logDir: string) {
 }
 
 async function timeTravel(logDir: string) {
-  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events), in a process of its own`);
+  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events), then at ${size.travelsWithout} without snapshots, in a process of its own`);
   const child = fileURLToPath(new URL('./timeTravelChild.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [child, logDir, String(size.travels)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
+  const { stdout } = await run(process.execPath, [child, logDir, String(size.travels), String(size.travelsWithout)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number; withoutSnapshots: { p50Ms: number; p99Ms: number } };
 }
 
 function relabel() {

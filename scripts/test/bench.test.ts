@@ -11,11 +11,11 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const script = (name: string) => join(root, 'scripts', 'dist', name);
 
-/** Every budget key of the README, as a path into the bench's JSON. */
+/** Every figure the README quotes, as a path into the bench's JSON. */
 const FIGURES = [
   'seedScenario.inline.bytesPerEndpoint', 'seedScenario.selector.bytesPerEndpoint', 'seedScenario.growthRatio10x',
   'record.eventsPerSec', 'record.rawLevelEventsPerSec', 'replay.eventsPerSec', 'replay.rawLevelEventsPerSec',
-  'relabel.costRatio100kVs1k', 'timeTravel.p50Ms', 'timeTravel.p99Ms',
+  'relabel.costRatio100kVs1k', 'timeTravel.p50Ms', 'timeTravel.p99Ms', 'timeTravel.withoutSnapshots.p50Ms', 'timeTravel.withoutSnapshots.p99Ms',
 ];
 
 function at(value: unknown, path: string): unknown {
