@@ -72,6 +72,13 @@ export class NameTable<V extends NamedValue> {
     for (const v of this.#slots) if (v !== undefined) yield v;
   }
 
+  /** The values in an array of their own (slot order), without a generator per value. */
+  toArray(): V[] {
+    const out: V[] = [];
+    for (const v of this.#slots) if (v !== undefined) out.push(v);
+    return out;
+  }
+
   #resize(capacity: number): void {
     const old = this.#slots;
     this.#slots = new Array<V | undefined>(capacity).fill(undefined);

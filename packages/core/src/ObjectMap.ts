@@ -51,6 +51,21 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
     for (const names of this.#namespaces.values()) yield* names.values();
   }
 
+  /**
+   * Every value in the order of its `ns/name` key, without building the keys: namespaces compare
+   * as `ns/` (so `a-b/x` comes before `a/x`, as the keys do), names within one as themselves.
+   */
+  sorted(): V[] {
+    const out: V[] = [];
+    const namespaces = [...this.#namespaces.keys()].map((ns) => `${ns}/`).sort();
+    for (const prefix of namespaces) {
+      const values = this.#namespaces.get(prefix.slice(0, -1))!.toArray();
+      values.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const v of values) out.push(v);
+    }
+    return out;
+  }
+
   /** `ns/name` keys, built on the fly. */
   *keys(): IterableIterator<string> {
     for (const [namespace, names] of this.#namespaces) for (const v of names.values()) yield `${namespace}/${v.name}`;

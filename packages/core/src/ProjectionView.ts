@@ -1,7 +1,7 @@
 import type { AssociationRecord } from './Delta.js';
 import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
 import type { ProjectionState } from './ProjectionState.js';
-import { recordKey, type ObjectRecord } from './records.js';
+import type { ObjectRecord } from './records.js';
 import { shardEndpoints } from './shardEndpoints.js';
 import { selectedNames } from './stateIndexes.js';
 
@@ -16,9 +16,9 @@ export function viewOf(state: ProjectionState): ProjectionView {
   return { objects: objectsOf(state), associations: associationsOf(state), endpoints: endpointsOf(state) };
 }
 
+/** Every object in `Kind/ns/name` order (`ServiceEntry/…` sorts before `WorkloadEntry/…`). */
 export function objectsOf(state: ProjectionState): ObjectRecord[] {
-  const all: ObjectRecord[] = [...state.serviceEntries.values(), ...state.workloadEntries.values()];
-  return all.map((r) => [recordKey(r), r] as const).sort((a, b) => cmp(a[0], b[0])).map(([, r]) => r);
+  return [...state.serviceEntries.sorted(), ...state.workloadEntries.sorted()];
 }
 
 export function associationsOf(state: ProjectionState): AssociationRecord[] {
