@@ -15,7 +15,7 @@ import { main, type Io } from '@meshfold/replay';
 import { EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
 import { measureMemory } from './lib/bench/measureMemory.js';
-import { rawReadSeconds, rawWriteSeconds, readRawEvents } from './lib/bench/rawLevel.js';
+import { rawReadSeconds, rawWriteAllSeconds, rawWriteSeconds, readRawEvents, readRawLog } from './lib/bench/rawLevel.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
 
@@ -93,6 +93,10 @@ async function recordAndReplay(logDir: string) {
   const rawWrite = await rawWriteSeconds(join(work, 'raw'), raw);
   raw.length = 0;
   const rawWriteMicros = (rawWrite * 1e6) / size.churn;
+  say('record: raw classic-level batch writes of every key and value the log holds (events, indexes, snapshots)');
+  const rawAll = await readRawLog(logDir);
+  const rawWriteAll = await rawWriteAllSeconds(join(work, 'raw-all'), rawAll);
+  rawAll.length = 0;
 
   say('replay: read + decode + fold from seq 1');
   const log = await EventLog.openDir(logDir);
@@ -106,6 +110,8 @@ async function recordAndReplay(logDir: string) {
   return {
     record: {
       eventsPerSec: Math.round(events / recordSeconds), rawLevelEventsPerSec: Math.round(events / rawWrite), ratio: round(rawWrite / recordSeconds),
+      // The same, against writing all the bytes the log ends up with rather than the events alone.
+      rawLevelAllBytesEventsPerSec: Math.round(events / rawWriteAll), ratioAllBytes: round(rawWriteAll / recordSeconds),
       // Parsing and encoding alone, next to the raw write: the best ratio any recorder could reach.
       floor: {
         jsonParseMicros: round(floor.parseMicros), msgpackEncodeMicros: round(floor.encodeMicros), rawWriteMicros: round(rawWriteMicros),
