@@ -10,7 +10,9 @@ import { shardEndpoints } from './shardEndpoints.js';
 
 /**
  * One step of the fold: an explicit (old, new) pair of one object. `old` is the last version
- * the fold saw (never a delete payload), `new` is absent for a delete.
+ * the fold saw (never a delete payload), `new` is absent for a delete. The indexes are always
+ * updated from the version the state holds, so even a stale `old` cannot leave an association
+ * behind (istio#25678).
  */
 export interface Change {
   readonly seq: number;
@@ -44,8 +46,9 @@ function applyWorkload(
   const after = nu ? selectingServices(state, nu) : [];
   const previous = emit ? endpointsByShard(state, shardsOfServices(state, namespace, [...before, ...after])) : undefined;
 
-  if (old && nu) reindexWorkload(state, old, nu);
-  else if (old) unindexWorkload(state, old);
+  // The stored record, not `old`, leaves the indexes: they hold what was stored.
+  if (stored && nu) reindexWorkload(state, stored, nu);
+  else if (stored) unindexWorkload(state, stored);
   else if (nu) indexWorkload(state, nu);
   const links = associationDeltas(namespace, after, before, (se) => [`${namespace}/${se}`, (nu ?? old)!.name]);
   return previous ? [...links, ...shardDeltas(state, previous)] : links;
@@ -57,15 +60,16 @@ function applyService(
   const { namespace, name } = (nu ?? old)!;
   const seKey = nameKey((nu ?? old)!);
   // Associations are derived: the old ones from the stored record, before it is unindexed.
-  const before = selectedNames(state, state.serviceEntries.getIn(namespace, name));
+  const stored = state.serviceEntries.getIn(namespace, name);
+  const before = selectedNames(state, stored);
   if (nu) ensureSelectorIndexed(state, nu);
   const after = selectedNames(state, nu);
-  const previous = emit ? endpointsByShard(state, new Set([...hostShards(old), ...hostShards(nu)])) : undefined;
+  const previous = emit ? endpointsByShard(state, new Set([...hostShards(stored), ...hostShards(nu)])) : undefined;
 
-  if (old) unindexService(state, old);
+  if (stored) unindexService(state, stored);
   if (nu) indexService(state, nu);
   const links = associationDeltas(namespace, after, before, (we) => [seKey, we]);
-  return previous ? [...serviceDeltas(seKey, old, nu), ...links, ...shardDeltas(state, previous)] : links;
+  return previous ? [...serviceDeltas(seKey, stored, nu), ...links, ...shardDeltas(state, previous)] : links;
 }
 
 /**

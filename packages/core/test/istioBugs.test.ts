@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  associationsOf, endpointsOf, Projector, stateStats,
+  applyChange, associationsOf, buildState, createState, endpointsOf, Projector, stateStats, toRecord,
   type Delta, type ServiceEntry, type ServiceEntrySpec, type StateStats, type WatchEvent, type WorkloadEntry,
 } from '../src/index.js';
 
@@ -53,6 +53,22 @@ test('istio#25678: a WorkloadEntry relabel removes its association and endpoint;
   assert.equal(back.map((d) => d.type), ['association-added', 'shard-replaced']);
   assert.equal(associationsOf(p.state), [association]);
   assert.equal(portsOf(endpointsOf(p.state)), [['8.8.8.8', 80, 8080]]);
+});
+
+test('istio#25678, at the fold: a change whose old version is stale (as a delete payload can be) still clears what the stored version was linked to', () => {
+  const state = createState();
+  const se = toRecord(serviceEntry('test-se', {
+    hosts: ['www.test.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', workloadSelector: { labels: { app: 'test' } },
+  }));
+  const stored = toRecord(workloadEntry('test-we', '8.8.8.8', { app: 'test' }));
+  applyChange(state, { seq: 1, key: 'ServiceEntry/default/test-se', new: se });
+  applyChange(state, { seq: 2, key: 'WorkloadEntry/default/test-we', new: stored });
+  assert.is(associationsOf(state).length, 1);
+  const stale = toRecord(workloadEntry('test-we', '8.8.8.8', { app: 'other' }));
+  const deltas = applyChange(state, { seq: 3, key: 'WorkloadEntry/default/test-we', old: stale, new: undefined });
+  assert.equal(associationsOf(state), []);
+  assert.equal(deltas.filter((d) => d.type === 'association-removed').length, 1);
+  assert.is(stateStats(state).indexEntries, stateStats(buildState([se])).indexEntries, 'nothing of the workload is left in the indexes');
 });
 
 test('istio#25531: state grows linearly: 10× the ServiceEntries (inline and selector variants) is ≤ 10.5× the structure', () => {
