@@ -54,7 +54,7 @@ function program(io: Io) {
     .command('record [...files]')
     .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
-    .option('--snapshot-every', 'Write a state snapshot every N events (time travel replays at most N-1 events past one)', 1000)
+    .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
     .option('--host', 'Inspector address with --serve', '127.0.0.1')

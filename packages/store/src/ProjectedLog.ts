@@ -4,8 +4,21 @@ import {
 import type { EventLog } from './EventLog.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
 
+/**
+ * A snapshot holds every live object, so one every K events alone would make recording a mesh of
+ * n objects cost O(n²) in snapshots (recording the 55k-object seed scenario spent 60% of its
+ * time on them). Spacing snapshots at least an eighth of the live objects apart keeps their cost
+ * per event constant. An eighth, because replaying an event past a snapshot costs about 8 times
+ * what loading one object of it does: time travel then stays within about twice a snapshot's load
+ * (seed scenario, 55k objects: recording 3.4 → 1.9 s; time travel p50 48 → 59 ms, p99 131 → 135 ms).
+ */
+const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8;
+
 export interface ProjectedLogOptions extends LoadStateOptions {
-  /** Write a snapshot whenever this many events have been appended since the last one. Default: 1000. */
+  /**
+   * Write a snapshot once this many events have been appended since the last one, or an eighth
+   * of the number of live objects if that is more. Default: 1000.
+   */
   snapshotEvery?: number;
   /**
    * Compute endpoint and service deltas for each recorded event (for live consumers). Default
@@ -29,7 +42,8 @@ export interface RecordResult {
 
 /**
  * A log with its projection kept current: `record` validates each event against the live state,
- * appends only the valid ones (one atomic batch) and snapshots every `snapshotEvery` events.
+ * appends only the valid ones (one atomic batch) and snapshots every `snapshotEvery` events (or
+ * every eighth of the live objects' count, when that is more).
  */
 export class ProjectedLog {
   readonly log: EventLog;
@@ -72,8 +86,13 @@ export class ProjectedLog {
     });
     if (accepted.length > 0) result.seqs.push(...await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }));
     this.#sinceSnapshot += accepted.length;
-    if (this.#sinceSnapshot >= this.#snapshotEvery) await this.snapshot();
+    if (this.#sinceSnapshot >= this.#snapshotSpacing()) await this.snapshot();
     return result;
+  }
+
+  #snapshotSpacing(): number {
+    const { serviceEntries, workloadEntries } = this.projector.state;
+    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries.size + workloadEntries.size) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
   }
 
   /** Snapshots the current state now. */

@@ -93,4 +93,13 @@ test('appends record which seqs a projector version checked, across reopening', 
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('snapshots are spaced snapshotEvery events apart, or an eighth of the live objects when that is more', async () => {
+  const log = await EventLog.openMemory();
+  const projected = await ProjectedLog.open(log, { snapshotEvery: 1 });
+  for (let i = 1; i <= 20; i++) await projected.record([we(`w${i}`, 'a')]);
+  // Up to 8 live objects a snapshot per event; then every ceil(live / 8) events: 10, 12, 14, 16, 19.
+  assert.equal((await log.listSnapshots()).map((s) => s.seq), [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 19]);
+  await log.close();
+});
+
 test.run();
