@@ -1,18 +1,18 @@
 import type { Keyspaces, BatchOperation } from './keyspaces.js';
 import type { AppendPlan } from './planAppend.js';
-import { identityOfObject } from './objectKey.js';
+import { identityOfObject, OBJECT_KEY_SUFFIX_BYTES, writeObjectKeySuffix } from './objectKey.js';
 import { LAST_SEQ_KEY } from './recoverMeta.js';
-import { seqKey, writeUint64 } from './seqKey.js';
+import { SEQ_KEY_BYTES, seqKey, writeUint64 } from './seqKey.js';
 import { SliceBuilder } from './SliceBuilder.js';
+import { TIME_KEY_BYTES, writeTimeKey } from './timeKey.js';
 
 const EMPTY_VALUE = new Uint8Array(0);
 const encoder = new TextEncoder();
 /** Shared: filled and emptied within one synchronous call. */
 const keys = new SliceBuilder();
-const seqBytes = new Uint8Array(8);
-const timeBytes = new Uint8Array(16);
-/** NUL then the seq: the tail of an objects-index key. */
-const nulSeqBytes = new Uint8Array(9);
+const seqBytes = new Uint8Array(SEQ_KEY_BYTES);
+const timeBytes = new Uint8Array(TIME_KEY_BYTES);
+const objectKeySuffix = new Uint8Array(OBJECT_KEY_SUFFIX_BYTES);
 /** Valid Kubernetes names are short; 4 KiB holds any valid `Kind/ns/name` in UTF-8. */
 const identityBytes = new Uint8Array(4096);
 
@@ -36,17 +36,16 @@ export function appendOperations(keyspaces: Keyspaces, plan: AppendPlan, lastSeq
     values.push(plan.values[i]!);
     const epochMs = plan.epochMs[i]!;
     if (plan.epochMs[i + 1] !== epochMs) {
-      writeUint64(timeBytes, 0, epochMs);
-      writeUint64(timeBytes, 8, seq);
+      writeTimeKey(timeBytes, epochMs, seq);
       keys.add(prefix.time, timeBytes);
       values.push(seqKey(seq));
     }
     const identity = identityOfObject(object);
     if (identity !== undefined) {
       const { read, written } = encoder.encodeInto(identity, identityBytes);
-      writeUint64(nulSeqBytes, 1, seq);
+      writeObjectKeySuffix(objectKeySuffix, seq);
       // A name too long for the scratch (only an invalid object has one) is encoded on its own.
-      keys.add(prefix.objects, read === identity.length ? identityBytes.subarray(0, written) : encoder.encode(identity), nulSeqBytes);
+      keys.add(prefix.objects, read === identity.length ? identityBytes.subarray(0, written) : encoder.encode(identity), objectKeySuffix);
       values.push(EMPTY_VALUE);
     }
   });

@@ -1,5 +1,5 @@
 import { namespaceOf, objectKey as coreObjectKey, type KubeObject } from '@meshfold/core';
-import { seqKey, SEQ_KEY_BYTES, readUint64 } from './seqKey.js';
+import { SEQ_KEY_BYTES, readUint64, writeUint64 } from './seqKey.js';
 
 /**
  * Keys of the `objects` index: the object's `Kind/ns/name` in UTF-8, a NUL (which no Kubernetes
@@ -18,11 +18,18 @@ export function identityOfObject(obj: KubeObject): string | undefined {
 
 export function objectIndexKey(identity: string, seq: number): Uint8Array {
   const prefix = encoder.encode(identity);
-  const key = new Uint8Array(prefix.length + 1 + SEQ_KEY_BYTES);
+  const key = new Uint8Array(prefix.length + OBJECT_KEY_SUFFIX_BYTES);
   key.set(prefix, 0);
-  key[prefix.length] = 0;
-  key.set(seqKey(seq), prefix.length + 1);
+  writeObjectKeySuffix(key.subarray(prefix.length), seq);
   return key;
+}
+
+export const OBJECT_KEY_SUFFIX_BYTES = 1 + SEQ_KEY_BYTES;
+
+/** What follows the identity in an objects-index key (NUL, then the seq), into `target`. */
+export function writeObjectKeySuffix(target: Uint8Array, seq: number): void {
+  target[0] = 0;
+  writeUint64(target, 1, seq);
 }
 
 export function seqOfObjectIndexKey(key: Uint8Array): number {
