@@ -1,6 +1,9 @@
 /**
  * Validation of ServiceEntry / WorkloadEntry objects as Istio would judge them on admission:
- * the istiod webhook rules (istio-semantics.md F) plus the CRD schema rules (A.1–A.4).
+ * the istiod webhook rules (istio/istio `pkg/config/validation/validation.go`,
+ * `ValidateServiceEntry` and `ValidateWorkloadEntry`) plus the CRD schema rules (istio/api
+ * `networking/v1alpha3/service_entry.proto`, `workload_entry.proto`, `sidecar.proto`, as
+ * generated into `manifests/charts/base/files/crd-all.gen.yaml`). `docs/istio-rules.md` lists them.
  * Only Istio's errors become issues; its warnings admit the object, so meshfold admits it too.
  *
  * Input is a raw Kubernetes object of unknown shape. Every problem, including a wrong JSON
@@ -375,7 +378,7 @@ function checkServiceEntry(se: ServiceEntryView, meta: Meta, report: Report): vo
   checkExportTo(se.exportTo, meta.namespace, report);
 }
 
-/** Rules 1, 2 and A.4: selector labels, and selector and inline endpoints are exclusive. */
+/** `ValidateServiceEntry` (selector checks) and the WorkloadSelector schema: selector labels, and selector and inline endpoints are exclusive. */
 function checkSelector(se: ServiceEntryView, report: Report): void {
   if (se.selector === undefined) return;
   if (se.endpoints.length > 0) report('spec.workloadSelector', 'must not be set together with endpoints');
@@ -387,7 +390,7 @@ function checkSelector(se: ServiceEntryView, report: Report): void {
   }
 }
 
-/** Rule 3 and A.1: at least one host, none `*`, each a domain with at most a leading wildcard. */
+/** `ValidateServiceEntry` (hosts, via `ValidateWildcardDomain`) and the ServiceEntry schema: at least one host, none `*`, each a domain with at most a leading wildcard. */
 function checkHosts(se: ServiceEntryView, report: Report): void {
   if (se.hosts.length === 0) report('spec.hosts', 'must have at least one host');
   maxItems(se.hosts.length, 256, 'spec.hosts', report);
@@ -397,7 +400,7 @@ function checkHosts(se: ServiceEntryView, report: Report): void {
   }
 }
 
-/** Rule 4 and A.1: IPs or CIDR blocks; a CIDR block only where no DNS lookup replaces it. */
+/** `ValidateServiceEntry` (addresses) and the ServiceEntry schema: IPs or CIDR blocks; a CIDR block only where no DNS lookup replaces it. */
 function checkAddresses(se: ServiceEntryView, report: Report): void {
   maxItems(se.addresses.length, 256, 'spec.addresses', report);
   const cidrAllowed = se.resolution === 'NONE' || se.resolution === 'STATIC' || se.resolution === undefined;
@@ -408,7 +411,7 @@ function checkAddresses(se: ServiceEntryView, report: Report): void {
   }
 }
 
-/** Rule 5 and A.2. Returns the port names, which inline endpoints' port maps must refer to. */
+/** `ValidateServiceEntry` (ports, `ValidatePortName`, `ValidatePort`) and the ServicePort schema. Returns the port names, which inline endpoints' port maps must refer to. */
 function checkPorts(ports: Port[], report: Report): Set<string> {
   maxItems(ports.length, 256, 'spec.ports', report);
   const byName = new Map<string, string>();
@@ -432,7 +435,7 @@ function checkPorts(ports: Port[], report: Report): Set<string> {
   return new Set(byName.keys());
 }
 
-/** Rules 7 and 8 (endpoint contents) and A.3; NONE and DYNAMIC_DNS reject endpoints outright. */
+/** `ValidateServiceEntry` (endpoints per resolution) and the WorkloadEntry schema; NONE and DYNAMIC_DNS reject endpoints outright. */
 function checkEndpoints(se: ServiceEntryView, portNames: Set<string>, report: Report): void {
   maxItems(se.endpoints.length, 4096, 'spec.endpoints', report);
   const context = se.resolution === 'STATIC' ? 'STATIC'
@@ -440,7 +443,7 @@ function checkEndpoints(se: ServiceEntryView, portNames: Set<string>, report: Re
   for (const endpoint of se.endpoints) checkWorkload(endpoint, context, portNames, report);
 }
 
-/** Rules 6–9: what each resolution demands of hosts, addresses, endpoints and ports. */
+/** `ValidateServiceEntry` (the switch on resolution): what each resolution demands of hosts, addresses, endpoints and ports. */
 function checkByResolution(se: ServiceEntryView, meta: Meta, report: Report): void {
   const { resolution } = se;
   if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
@@ -462,7 +465,7 @@ function checkByResolution(se: ServiceEntryView, meta: Meta, report: Report): vo
   if (resolution === 'DYNAMIC_DNS') checkDynamicDns(se, meta, report);
 }
 
-/** Rule 9: DYNAMIC_DNS resolves whatever name a request carries under wildcard hosts. */
+/** `ValidateServiceEntry` (DYNAMIC_DNS case): DYNAMIC_DNS resolves whatever name a request carries under wildcard hosts. */
 function checkDynamicDns(se: ServiceEntryView, meta: Meta, report: Report): void {
   for (const { field, value } of se.hosts) {
     if (!value.startsWith('*')) report(field, 'must be a wildcard host when resolution is DYNAMIC_DNS');
@@ -480,7 +483,7 @@ function checkDynamicDns(se: ServiceEntryView, meta: Meta, report: Report): void
 }
 
 /**
- * Rule 11: with more than one host, only the Host header or SNI tells the hosts apart on a port.
+ * `ValidateServiceEntry` (the multi-host protocol check): with more than one host, only the Host header or SNI tells the hosts apart on a port.
  * NONE is exempt because it forwards to the original destination and ignores hosts.
  */
 function checkMultiHostProtocols(se: ServiceEntryView, report: Report): void {
@@ -492,7 +495,7 @@ function checkMultiHostProtocols(se: ServiceEntryView, report: Report): void {
   }
 }
 
-/** Rule 12: `.` own namespace, `*` everyone, `~` no one, or namespace names; no contradictions. */
+/** `validateExportTo` in validation.go: `.` own namespace, `*` everyone, `~` no one, or namespace names; no contradictions. */
 function checkExportTo(exportTo: Item<string>[], namespace: string, report: Report): void {
   const seen = new Map<string, string>();
   for (const { field, value } of exportTo) {

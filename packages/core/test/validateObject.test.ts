@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { conformanceDir } from './support/conformance.js';
 import fc from 'fast-check';
 import { isFqdn, isIpAddress, validateObject } from '../src/validateObject.js';
 
@@ -73,7 +74,7 @@ test('every apiVersion of networking.istio.io is accepted', () => {
 });
 
 test('every object in the conformance scenarios is valid', () => {
-  const dir = '/work/shared/conformance';
+  const dir = conformanceDir();
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.ok(files.length > 0);
   let count = 0;

@@ -1,5 +1,6 @@
 /**
- * The shared conformance scenarios (`<repo>/../shared/conformance/*.json`): loading them, and
+ * The conformance scenarios (`<repo>/conformance/*.json`, a copy kept in step with the project's
+ * reference set): loading them, and
  * turning a checkpoint and what an implementation reports into comparable sorted sets. The
  * library test feeds them to a Projector; the CLI tests feed the same scenarios to `meshfold`.
  */
@@ -45,9 +46,9 @@ export function repoRoot(from: string = import.meta.url): string {
   }
 }
 
-/** `<repo root>/../shared/conformance`. */
+/** `<repo root>/conformance`: the repository never reads outside itself. */
 export function conformanceDir(root: string = repoRoot()): string {
-  return resolve(root, '..', 'shared', 'conformance');
+  return resolve(root, 'conformance');
 }
 
 /** Every `*.json` scenario in `dir`, sorted by file name; a malformed file throws naming it. */
