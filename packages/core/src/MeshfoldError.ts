@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'STORE_SEQ_GAP'
   | 'STORE_SNAPSHOT_REJECTED'
   | 'STORE_IO'
+  | 'STORE_NOT_FOUND'
+  | 'STORE_READ_ONLY'
+  | 'INPUT_UNREADABLE'
   | 'CLI_USAGE'
   | 'CLI_NOT_FOUND'
   | (string & {});

@@ -1,14 +1,18 @@
-import { existsSync } from 'node:fs';
-import { MeshfoldError } from '@meshfold/core';
+import { MeshfoldError, isMeshfoldError } from '@meshfold/core';
 import { EventLog, type StoreReport } from '@meshfold/store';
 
-/** Opens an existing log for reading; a missing directory is a clear error, not a new empty log. */
+/**
+ * Opens an existing log for a query, read-only: a missing directory, or one that holds no log,
+ * is `STORE_NOT_FOUND` and is left exactly as it was; nothing the query does writes to the log.
+ */
 export async function openExistingLog(dir: string | undefined, onReport?: (r: StoreReport) => void): Promise<EventLog> {
   const path = requireLogDir(dir);
-  if (!existsSync(path)) {
-    throw new MeshfoldError('CLI_NOT_FOUND', `no log at ${path} (record one first: meshfold record --log ${path} FILE)`);
+  try {
+    return await EventLog.openDir(path, { readOnly: true, ...(onReport && { onReport }) });
+  } catch (err) {
+    if (!isMeshfoldError(err) || err.code !== 'STORE_NOT_FOUND') throw err;
+    throw new MeshfoldError('STORE_NOT_FOUND', `${err.message} (record one first: meshfold record --log ${path} FILE)`, err.details);
   }
-  return EventLog.openDir(path, { createIfMissing: false, ...(onReport && { onReport }) });
 }
 
 export function requireLogDir(dir: string | undefined): string {

@@ -2,7 +2,8 @@
 // relabel of default/test-we at seq 8, httpbin losing an inline endpoint at 9, the WorkloadEntry
 // deleted at 10 and added back at 11. One log is recorded once and shared by every test: the demo
 // is recorded in two runs (seq 1..7, then 8..11) so that `--at TIME` has two distinct times.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -268,12 +269,37 @@ test('--at that is neither a seq nor a time is a one-line CLI_USAGE error', asyn
   assertOneLineError(await runCli(['associations', '--log', LOG, '--at', 'yesterday']), 'CLI_USAGE', 2);
 });
 
-test('a missing log directory is CLI_NOT_FOUND and is not created', async () => {
+test('a missing log directory is STORE_NOT_FOUND and is not created', async () => {
   const missing = dir.join('no-such-log');
-  const msg = assertOneLineError(await runCli(['endpoints', '--log', missing]), 'CLI_NOT_FOUND');
+  const msg = assertOneLineError(await runCli(['endpoints', '--log', missing]), 'STORE_NOT_FOUND');
   assert.match(msg, missing);
   assert.not.ok(existsSync(missing), 'a query does not create a log');
 });
+
+test('every query on a directory that holds no log is STORE_NOT_FOUND and leaves it exactly as it was', async () => {
+  const empty = dir.join('not-a-log');
+  mkdirSync(empty);
+  writeFileSync(join(empty, 'notes.txt'), 'not a log\n');
+  const before = listing(empty);
+  const queries = [
+    ['events'], ['endpoints'], ['associations'], ['diff', '0', '1'], ['history', 'ServiceEntry/default/x'],
+    ['why', 'default/se', 'default/we'], ['verify'], ['serve', '--port', '0'],
+  ];
+  for (const query of queries) {
+    const [command, ...rest] = query;
+    const msg = assertOneLineError(await runCli([command!, '--log', empty, ...rest]), 'STORE_NOT_FOUND');
+    assert.match(msg, empty, `${command} names the directory`);
+    assert.equal(listing(empty), before, `${command} leaves the directory as it was`);
+  }
+});
+
+/** Names, sizes and modification times of every file in `path`, sorted. */
+function listing(path: string): { name: string; size: number; mtimeMs: number }[] {
+  return readdirSync(path).sort().map((name) => {
+    const st = statSync(join(path, name));
+    return { name, size: st.size, mtimeMs: st.mtimeMs };
+  });
+}
 
 test('a bad -o is a one-line CLI_USAGE error listing the formats', async () => {
   const msg = assertOneLineError(await runCli(['endpoints', '--log', LOG, '-o', 'yaml']), 'CLI_USAGE', 2);

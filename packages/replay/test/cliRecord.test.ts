@@ -1,6 +1,9 @@
 // `meshfold record` on inputs in the formats kubectl and people actually produce, each into a
 // fresh log directory: what gets recorded, what is reported (file, document index, code), and the
 // exit status. The rule under test: bad input is reported with its position, nothing valid is lost.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -230,7 +233,7 @@ test('a garbage file between two good files: both good files recorded, exit 1', 
   assert.equal(await eventsOf(log), ['1 ADDED ServiceEntry/shop/payments', '2 ADDED WorkloadEntry/shop/vm-1']);
 });
 
-test('a missing input file is a one-line coded error naming it, and the other files are still recorded', async () => {
+test('a missing input file is a one-line INPUT_UNREADABLE error naming it, and the other files are still recorded', async () => {
   const log = newLog();
   const a = await dir.write('present.json', watchStream([{ type: 'ADDED', object: serviceEntry('payments') }]));
   const missing = dir.join('missing.json');
@@ -239,8 +242,46 @@ test('a missing input file is a one-line coded error naming it, and the other fi
   const lines = linesOf(r.stderr);
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0]!, missing);
-  assert.ok(/^[A-Z][A-Z_]+: /.test(lines[0]!) && !lines[0]!.startsWith('INTERNAL'), `a stable code, not INTERNAL: ${lines[0]}`);
+  assert.match(lines[0]!, /^INPUT_UNREADABLE: .*no such file/);
   assert.equal(await eventsOf(log), ['1 ADDED ServiceEntry/shop/payments'], 'the readable file is not lost');
+});
+
+test('a directory among the inputs is INPUT_UNREADABLE naming it, and the inputs after it are still recorded', async () => {
+  const log = newLog();
+  const a = await dir.write('before-dir.json', watchStream([{ type: 'ADDED', object: serviceEntry('payments') }]));
+  const folder = dir.join('a-folder');
+  mkdirSync(folder);
+  const b = await dir.write('after-dir.yaml', PLAIN_YAML.split('---\n')[1]!);
+  const r = await runCli(['record', '--log', log, a, folder, b]);
+  assert.is(r.code, 1);
+  const lines = linesOf(r.stderr);
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^INPUT_UNREADABLE: /);
+  assert.match(lines[0]!, folder);
+  assert.match(lines[0]!, 'directory');
+  assert.equal(recordSummary(r.stdout), { count: 2, first: 1, last: 2, rejected: 1 });
+  assert.equal(await eventsOf(log), ['1 ADDED ServiceEntry/shop/payments', '2 ADDED WorkloadEntry/shop/vm-1']);
+});
+
+test('a FIFO whose writer closes half-way through a document: the whole events before the cut are kept, the cut is reported', async () => {
+  const log = newLog();
+  const fifo = dir.join('cut.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const text = watchStream([
+    { type: 'ADDED', object: serviceEntry('payments') },
+    { type: 'ADDED', object: serviceEntry('orders') },
+  ]);
+  const cut = text.slice(0, text.lastIndexOf('"orders"'));
+  const b = await dir.write('after-fifo.yaml', PLAIN_YAML.split('---\n')[1]!);
+  const running = runCli(['record', '--log', log, fifo, b]);
+  await writeFile(fifo, cut); // waits until the recorder opens the FIFO, then closes it early
+  const r = await running;
+  assert.is(r.code, 1);
+  const lines = linesOf(r.stderr);
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^INPUT_MALFORMED: /);
+  assert.match(lines[0]!, fifo);
+  assert.equal(await eventsOf(log), ['1 ADDED ServiceEntry/shop/payments', '2 ADDED WorkloadEntry/shop/vm-1']);
 });
 
 test('an empty file: exit 0, 0 events recorded, no errors', async () => {

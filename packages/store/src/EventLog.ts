@@ -11,6 +11,7 @@ import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { recoverMeta } from './recoverMeta.js';
+import { requireLogDir } from './requireLogDir.js';
 import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
 import { objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
 import { SerialQueue } from './SerialQueue.js';
@@ -44,8 +45,14 @@ export interface EventLogOptions {
   readBatchSize?: number;
   /** Names the log in error messages. Default: `log <dir>` or `memory log`. */
   name?: string;
-  /** Disk logs: create the directory when it does not exist. Default: true. */
+  /** Disk logs: create the directory when it does not exist. Default: true (false when `readOnly`). */
   createIfMissing?: boolean;
+  /**
+   * Open for reading only: appends and snapshots fail with `STORE_READ_ONLY`, nothing is stamped
+   * on an empty log, and a disk log that does not exist is `STORE_NOT_FOUND` with nothing created.
+   * Default: false.
+   */
+  readOnly?: boolean;
 }
 
 /** Inclusive seq range; `to` is capped at the last seq committed when reading starts. */
@@ -59,10 +66,15 @@ export interface ReadRange {
  * database. One process owns a disk log at a time (LevelDB's lock).
  */
 export class EventLog {
-  /** Opens (creating unless told not to) the log in directory `dir`. */
+  /**
+   * Opens (creating unless told not to) the log in directory `dir`. Without `createIfMissing`,
+   * a directory that holds no LevelDB database is `STORE_NOT_FOUND` and is left untouched.
+   */
   static async openDir(dir: string, options: EventLogOptions = {}): Promise<EventLog> {
     // The constructor starts opening by itself, so createIfMissing must be known here already.
-    const createIfMissing = options.createIfMissing ?? true;
+    const createIfMissing = options.createIfMissing ?? !options.readOnly;
+    // LevelDB creates its LOCK and LOG files before it finds out there is no database.
+    if (!createIfMissing) requireLogDir(dir);
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
     return EventLog.#opened(db, { name: `log ${dir}`, ...options });
   }
@@ -154,7 +166,7 @@ export class EventLog {
    * Appends queue behind each other, so concurrent callers get disjoint, increasing seqs.
    */
   async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<number[]> {
-    this.#requireOpen('append');
+    this.#requireWritable('append');
     return this.#writes.run(() => this.#write(events, options));
   }
 
@@ -253,7 +265,7 @@ export class EventLog {
 
   /** Stores the projection state after `seq`. Rejected unless 1 ≤ seq ≤ lastSeq. */
   async putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
-    this.#requireOpen('putSnapshot');
+    this.#requireWritable('putSnapshot');
     return this.#writes.run(() => this.#writeSnapshot(seq, snapshot));
   }
 
@@ -287,6 +299,11 @@ export class EventLog {
     });
   }
 
+  #requireWritable(operation: string): void {
+    this.#requireOpen(operation);
+    if (this.#options.readOnly) throw new MeshfoldError('STORE_READ_ONLY', `${this.#name}: ${operation}: log is open read-only`);
+  }
+
   #requireOpen(operation: string): Keyspaces {
     if (this.#status !== 'open' || !this.#keyspaces) {
       throw new MeshfoldError('STORE_NOT_OPEN', `${this.#name}: ${operation}: log is ${this.#status}`);
@@ -296,11 +313,11 @@ export class EventLog {
 
   async #openKeyspaces(): Promise<Keyspaces> {
     const where = `${this.#name}: open`;
-    const createIfMissing = this.#options.createIfMissing ?? true;
+    const createIfMissing = this.#options.createIfMissing ?? !this.#options.readOnly;
     await withStoreErrors(where, () => this.#db.open({ createIfMissing }));
     try {
       const opened = keyspaces(this.#db);
-      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name));
+      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly: Boolean(this.#options.readOnly) }));
       this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
       return opened;
     } catch (err) {

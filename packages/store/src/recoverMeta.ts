@@ -14,13 +14,13 @@ export interface RecoveredMeta {
 }
 
 /**
- * Checks the format version (stamping it on a log that has no events yet) and recovers
+ * Checks the format version (stamping it on a log that has no events yet, unless read-only) and recovers
  * the last seq. The stored last seq is cross-checked against the last event key: a batch
  * writes both, so any disagreement means the log was damaged outside meshfold.
  */
-export async function recoverMeta(keyspaces: Keyspaces, name: string): Promise<RecoveredMeta> {
+export async function recoverMeta(keyspaces: Keyspaces, name: string, { readOnly = false } = {}): Promise<RecoveredMeta> {
   const lastEventSeq = await lastKeyNumber(keyspaces.events);
-  await checkFormat(keyspaces, name, lastEventSeq === 0);
+  await checkFormat(keyspaces, name, lastEventSeq === 0, readOnly);
   const lastSeq = await storedLastSeq(keyspaces, name);
   if (lastEventSeq < lastSeq) {
     throw new MeshfoldError('STORE_SEQ_GAP', `${name}: event seq ${lastEventSeq + 1} is missing (the log ends at ${lastSeq})`, {
@@ -35,10 +35,11 @@ export async function recoverMeta(keyspaces: Keyspaces, name: string): Promise<R
   return { lastSeq, lastEpochMs: await lastKeyNumber(keyspaces.time) };
 }
 
-async function checkFormat({ meta }: Keyspaces, name: string, empty: boolean): Promise<void> {
+async function checkFormat({ meta }: Keyspaces, name: string, empty: boolean, readOnly: boolean): Promise<void> {
   const stored = await meta.get(FORMAT_KEY);
   if (stored === undefined && empty) {
-    await meta.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION));
+    // A reader of an empty log leaves the stamp to the first writer.
+    if (!readOnly) await meta.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION));
     return;
   }
   if (stored?.length === 1 && stored[0] === FORMAT_VERSION) return;

@@ -1,4 +1,5 @@
 import { Level } from 'level';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,12 +45,47 @@ test('a second open of a log in use fails with STORE_LOG_IN_USE', async () => {
   }
 });
 
-test('openDir without createIfMissing fails with STORE_IO on a missing directory', async () => {
+test('openDir without createIfMissing is STORE_NOT_FOUND on a missing directory, and creates nothing', async () => {
   const dir = await tempDir();
   try {
-    const err = await failure(EventLog.openDir(join(dir.path, 'missing'), { createIfMissing: false }));
-    assert.is(err.code, 'STORE_IO');
+    const missing = join(dir.path, 'missing');
+    const err = await failure(EventLog.openDir(missing, { createIfMissing: false }));
+    assert.is(err.code, 'STORE_NOT_FOUND');
     assert.match(err.message, 'does not exist');
+    assert.not.ok(existsSync(missing));
+  } finally {
+    await dir.remove();
+  }
+});
+
+test('a read-only open of a directory without a database is STORE_NOT_FOUND and leaves no LevelDB files', async () => {
+  const dir = await tempDir();
+  try {
+    const err = await failure(EventLog.openDir(dir.path, { readOnly: true }));
+    assert.is(err.code, 'STORE_NOT_FOUND');
+    assert.match(err.message, 'no LevelDB database');
+    assert.equal(readdirSync(dir.path), []);
+  } finally {
+    await dir.remove();
+  }
+});
+
+test('a read-only log reads what was written and refuses appends and snapshots with STORE_READ_ONLY', async () => {
+  const dir = await tempDir();
+  try {
+    const writer = await EventLog.openDir(dir.path);
+    await writer.append([{ type: 'ADDED', object: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name: 'a', namespace: 'ns' }, spec: { address: '10.0.0.1' } } }]);
+    await writer.close();
+    const reader = await EventLog.openDir(dir.path, { readOnly: true });
+    try {
+      assert.is(reader.lastSeq, 1);
+      assert.is((await reader.get(1))?.object.metadata.name, 'a');
+      assert.is((await failure(reader.append([]))).code, 'STORE_READ_ONLY');
+      assert.is((await failure(reader.putSnapshot(1, { projectorVersion: 'x', hash: 'y', state: {} }))).code, 'STORE_READ_ONLY');
+      assert.is(reader.lastSeq, 1);
+    } finally {
+      await reader.close();
+    }
   } finally {
     await dir.remove();
   }

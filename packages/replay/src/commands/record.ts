@@ -1,6 +1,6 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { MeshfoldError, type WatchEvent } from '@meshfold/core';
+import { isMeshfoldError, type WatchEvent } from '@meshfold/core';
 import { EventLog, ProjectedLog } from '@meshfold/store';
+import { inputChunks } from '../inputChunks.js';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
 import { progress } from '../progress.js';
@@ -53,22 +53,22 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
     };
     try {
       for (const file of files.length > 0 ? files : ['-']) {
-        if (file !== '-' && !existsSync(file)) {
-          // Like any rejected input: reported, and the other inputs are still recorded.
-          rejected++;
-          io.err(`${new MeshfoldError('CLI_NOT_FOUND', `input file ${file} does not exist`).toLine()}\n`);
-          continue;
-        }
-        const stream = file === '-' ? io.stdin : createReadStream(file);
-        const items = readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
-        for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
-          if (item.error) {
-            rejected++;
-            io.err(`${item.error.code}: ${item.error.message}\n`);
-            continue;
+        const items = readInput(inputChunks(file, io.stdin), { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
+        try {
+          for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
+            if (item.error) {
+              rejected++;
+              io.err(`${item.error.code}: ${item.error.message}\n`);
+              continue;
+            }
+            pending.push(item);
+            if (pending.length >= (options.batch ?? 1000)) await flush();
           }
-          pending.push(item);
-          if (pending.length >= (options.batch ?? 1000)) await flush();
+        } catch (err) {
+          // Like any rejected input: reported, and the events read before and the other inputs are kept.
+          if (!isMeshfoldError(err) || err.code !== 'INPUT_UNREADABLE') throw err;
+          rejected++;
+          io.err(`${err.toLine()}\n`);
         }
       }
     } finally {

@@ -6,6 +6,7 @@ import { sendJson } from './sendJson.js';
 const STATUS: Readonly<Record<string, number>> = {
   CLI_USAGE: 400,
   CLI_NOT_FOUND: 404,
+  STORE_NOT_FOUND: 404,
   SERVE_NOT_FOUND: 404,
   SERVE_NOT_FOLLOWING: 404,
   SERVE_FORBIDDEN_HOST: 403,

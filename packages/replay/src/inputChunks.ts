@@ -1,0 +1,33 @@
+import { createReadStream } from 'node:fs';
+import { MeshfoldError } from '@meshfold/core';
+
+/**
+ * The chunks of one `record` input (a path, or `-` for `stdin`). A failure to open or read it —
+ * a missing file, a directory, no permission, an I/O error half-way — becomes `INPUT_UNREADABLE`
+ * naming the input and the byte it failed at, so the recorder can report it and go on with the
+ * next input, keeping whatever was read before the failure.
+ */
+export async function* inputChunks(file: string, stdin: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
+  const source = file === '-' ? stdin : createReadStream(file);
+  let bytes = 0;
+  try {
+    for await (const chunk of source) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      yield chunk;
+    }
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const name = file === '-' ? '<stdin>' : file;
+    const where = bytes === 0 ? 'could not be read' : `could not be read past byte ${bytes}`;
+    throw new MeshfoldError('INPUT_UNREADABLE', `${name}: ${where} (${reason(code, message)}); skipped`, { source: name, bytes, cause: err });
+  }
+}
+
+function reason(code: string | undefined, message: string): string {
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'it is a directory';
+    case 'EACCES': return 'permission denied';
+    default: return code ? `${code}: ${message}` : message;
+  }
+}
