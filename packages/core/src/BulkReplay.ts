@@ -1,7 +1,7 @@
 import { applyChange, type Change } from './applyChange.js';
 import type { Interner } from './Interner.js';
 import type { KubeObject, WatchEvent } from './objects.js';
-import { assertUpsert, identityOf, unknownDelete, type PairResult } from './pairEvent.js';
+import { assertUpsert, assertValidIdentity, identityOf, unknownDelete, type PairResult } from './pairEvent.js';
 import type { ProjectionState } from './ProjectionState.js';
 import type { ObjectRecord } from './records.js';
 import { assertValidObject, toRecord } from './toRecord.js';
@@ -62,6 +62,7 @@ export class BulkReplay {
   add(event: WatchEvent, seq = this.#seq + 1, checked = false, kept: unknown = event.object): PairResult['notice'] {
     const key = identityOf(event.object, seq);
     if (event.type === 'DELETED') {
+      if (!checked) assertValidIdentity(event.object, key, seq);
       if (!this.#holds(key)) {
         this.#seq = seq;
         return unknownDelete(key);

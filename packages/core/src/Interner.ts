@@ -36,7 +36,7 @@ export class Interner {
   sortedMap<V extends string | number>(base?: Readonly<Record<string, V>>, over?: Readonly<Record<string, V>>): Readonly<Record<string, V>> {
     const keys = mergedKeys(base, over);
     let hash = FNV_OFFSET;
-    for (const k of keys) hash = mix(mix(hash, k), String(over && k in over ? over[k] : base![k]));
+    for (const k of keys) hash = mix(mix(hash, k), String(over && Object.hasOwn(over, k) ? over[k] : base![k]));
     hash >>>= 2;
     const known = this.#sorted.get(hash) as Readonly<Record<string, V>> | undefined;
     if (known !== undefined && sameEntries(known, keys, base, over)) return known;
@@ -83,7 +83,7 @@ function sameEntries<V>(map: Readonly<Record<string, V>>, keys: string[], base?:
   let n = 0;
   for (const _ in map) n++;
   if (n !== keys.length) return false;
-  for (const k of keys) if (map[k] !== (over && k in over ? over[k] : base![k])) return false;
+  for (const k of keys) if (map[k] !== (over && Object.hasOwn(over, k) ? over[k] : base![k])) return false;
   return true;
 }
 
@@ -94,7 +94,7 @@ export const NO_INTERNING: Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keye
   keyed: (_key, make) => make(),
   sortedMap: <V extends string | number>(base?: Readonly<Record<string, V>>, over?: Readonly<Record<string, V>>) => {
     const map: Record<string, V> = {};
-    for (const k of mergedKeys(base, over)) map[k] = (over && k in over ? over[k] : base![k]) as V;
+    for (const k of mergedKeys(base, over)) map[k] = (over && Object.hasOwn(over, k) ? over[k] : base![k]) as V;
     return map;
   },
 };

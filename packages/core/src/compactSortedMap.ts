@@ -9,13 +9,13 @@ export function compactSortedMap<V extends string | number>(
   base?: Readonly<Record<string, V>>, over?: Readonly<Record<string, V>>, keys = mergedKeys(base, over),
 ): Readonly<Record<string, V>> {
   const map: Record<string, V> = {};
-  for (const k of keys) map[k] = (over && k in over ? over[k] : base![k]) as V;
+  for (const k of keys) map[k] = (over && Object.hasOwn(over, k) ? over[k] : base![k]) as V;
   return Object.freeze(JSON.parse(JSON.stringify(map)) as Record<string, V>);
 }
 
 /** The keys of `base` and `over`, sorted. */
 export function mergedKeys(base?: Readonly<Record<string, unknown>>, over?: Readonly<Record<string, unknown>>): string[] {
   const keys = base ? Object.keys(base) : [];
-  if (over) for (const k of Object.keys(over)) if (!base || !(k in base)) keys.push(k);
+  if (over) for (const k of Object.keys(over)) if (!base || !Object.hasOwn(base, k)) keys.push(k);
   return keys.sort();
 }

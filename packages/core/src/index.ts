@@ -6,7 +6,7 @@ export type {
 export { nameKey, recordKey } from './records.js';
 export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
 export { toRecord } from './toRecord.js';
-export { mergeLabels, matchesSelector, TLS_MODE_LABEL } from './labels.js';
+export { mergeLabels, matchesSelector, labelValue, TLS_MODE_LABEL } from './labels.js';
 export { endpointPort } from './endpointPort.js';
 export { tlsMode } from './tlsMode.js';
 export { selects } from './selects.js';

@@ -14,7 +14,15 @@ export function mergeLabels(spec: Labels | undefined, metadata: Labels | undefin
  */
 export function matchesSelector(selector: Labels, labels: Labels): boolean {
   for (const key in selector) {
-    if (labels[key] !== selector[key]) return false;
+    if (labelValue(labels, key) !== selector[key]) return false;
   }
   return true;
+}
+
+/**
+ * The value of label `key`, or undefined: an own property only, so keys such as `constructor`
+ * or `toString` never read what every object inherits.
+ */
+export function labelValue<V>(labels: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }

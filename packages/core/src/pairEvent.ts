@@ -3,6 +3,7 @@ import { MeshfoldError } from './MeshfoldError.js';
 import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
 import type { ObjectRecord } from './records.js';
 import { toRecord } from './toRecord.js';
+import { validateIdentity } from './validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 
 export interface PairResult {
@@ -25,11 +26,25 @@ export function pairEvent(
   const key = identityOf(event.object, seq);
   const old = lookup(key);
   if (event.type === 'DELETED') {
+    assertValidIdentity(event.object, key, seq);
     if (old) return { change: { seq, key, old, new: undefined } };
     return { notice: unknownDelete(key) };
   }
   assertUpsert(event, key, seq);
   return { change: { seq, key, old, new: toRecord(event.object, intern) } };
+}
+
+/**
+ * Throws `INPUT_INVALID_OBJECT` unless a DELETED payload's identity is one an ADDED could have
+ * had: its payload is stored as it came, so it must be plain data, and a name no object can have
+ * must not reach the log's object index or anyone's terminal.
+ */
+export function assertValidIdentity(obj: KubeObject, key: string, seq: number): void {
+  const issues = validateIdentity(obj);
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${i.field}: ${i.rule}`).join('; ');
+    throw new MeshfoldError('INPUT_INVALID_OBJECT', `DELETED ${JSON.stringify(key)} is invalid: ${list}`, { seq, issues });
+  }
 }
 
 /** What a DELETED of an object the fold does not hold is reported as. */

@@ -1,6 +1,7 @@
 import { shardKey, type ProjectionState } from './ProjectionState.js';
 import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
 import { selects } from './selects.js';
+import { labelValue } from './labels.js';
 
 /**
  * The state's indexes: how an object is entered into and removed from them, and the two
@@ -67,7 +68,7 @@ export function ensureLabelIndexed(state: ProjectionState, namespace: string, ke
   if (state.workloadsByLabel.hasKey(namespace, key)) return;
   state.workloadsByLabel.addKey(namespace, key);
   for (const we of state.workloadEntries.inNamespace(namespace).values()) {
-    const value = we.labels[key];
+    const value = labelValue(we.labels, key);
     if (value !== undefined) state.workloadsByLabel.add(namespace, key, value, we.name);
   }
 }
@@ -92,11 +93,11 @@ export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord
   if (old.labels === now.labels) return;
   for (const key in old.labels) {
     const before = old.labels[key]!;
-    if (now.labels[key] !== before && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.delete(ns, key, before, name);
+    if (labelValue(now.labels, key) !== before && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.delete(ns, key, before, name);
   }
   for (const key in now.labels) {
     const after = now.labels[key]!;
-    if (old.labels[key] !== after && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.add(ns, key, after, name);
+    if (labelValue(old.labels, key) !== after && state.workloadsByLabel.hasKey(ns, key)) state.workloadsByLabel.add(ns, key, after, name);
   }
 }
 

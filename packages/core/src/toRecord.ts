@@ -100,8 +100,8 @@ function traitsOf(spec: WorkloadEntrySpec, labels: Labels, intern: Intern): Work
   const network = spec.network ?? '';
   const weight = spec.weight ?? 0;
   const serviceAccount = spec.serviceAccount ?? '';
-  // NUL cannot occur in any of these validated fields, so it separates them unambiguously.
-  return intern.keyed(`traits\u0000${network}\u0000${locality}\u0000${weight}\u0000${serviceAccount}`,
+  // A JSON array as the key: no separator character can collide, whatever the strings hold.
+  return intern.keyed(JSON.stringify(['traits', network, locality, weight, serviceAccount]),
     () => ({ network, locality, weight, serviceAccount }));
 }
 

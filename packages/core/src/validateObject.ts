@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { ValidationIssue } from './MeshfoldError.js';
 import { ISTIO_GROUP, ISTIO_VERSIONS, type Resolution } from './objects.js';
+import { plainJsonProblem } from './plainJson.js';
 
 type Json = Record<string, unknown>;
 type Report = (field: string, rule: string) => void;
@@ -81,6 +82,8 @@ export function validateObject(obj: unknown): ValidationIssue[] {
 
 function checkObject(obj: unknown, report: Report): void {
   if (!isRecord(obj)) return report('', 'must be a Kubernetes object');
+  const notPlain = plainJsonProblem(obj);
+  if (notPlain) return report(notPlain[0], notPlain[1]);
   const apiVersion = readString(obj.apiVersion, 'apiVersion', report);
   if (isAbsent(obj.apiVersion)) report('apiVersion', 'is required');
   else if (apiVersion !== undefined && !ISTIO_VERSIONS.some((v) => apiVersion === `${ISTIO_GROUP}/${v}`)) {
@@ -223,6 +226,25 @@ function checkPortNumber(value: number | undefined, field: string, report: Repor
 // metadata
 
 interface Meta { namespace: string; labels: Entry<string>[] }
+
+/**
+ * The issues of what identifies an object — plain JSON data, its kind, `metadata.name` and
+ * `metadata.namespace` — and nothing else: what a DELETED payload must get right, since only
+ * its identity is used, but it is stored as it came.
+ */
+export function validateIdentity(obj: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const report: Report = (field, rule) => void issues.push({ field, rule });
+  if (!isRecord(obj)) return [{ field: '', rule: 'must be a Kubernetes object' }];
+  const notPlain = plainJsonProblem(obj);
+  if (notPlain) return [{ field: notPlain[0], rule: notPlain[1] }];
+  const meta = readObject(obj.metadata, 'metadata', report) ?? {};
+  const name = readString(meta.name, 'metadata.name', report);
+  if (name !== undefined && !isKubeSubdomain(name)) report('metadata.name', 'must be a DNS-1123 subdomain');
+  const namespace = readString(meta.namespace, 'metadata.namespace', report) || undefined;
+  if (namespace !== undefined && !isKubeLabelName(namespace)) report('metadata.namespace', 'must be a DNS-1123 label');
+  return issues;
+}
 
 function readMetadata(v: unknown, report: Report): Meta {
   requireField(v, 'metadata', report);

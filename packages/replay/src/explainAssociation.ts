@@ -1,4 +1,4 @@
-import { isDnsResolution, isIpAddress, selects, type ProjectionState } from '@meshfold/core';
+import { isDnsResolution, isIpAddress, labelValue, selects, type ProjectionState } from '@meshfold/core';
 
 export interface Reason {
   /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION. */
@@ -25,7 +25,7 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
     reasons.push({ code: 'NO_SELECTOR', message: `ServiceEntry ${seKey} has no workloadSelector (it uses ${se.endpoints.length > 0 ? 'inline endpoints' : 'no workloads'})` });
   } else {
     for (const [key, value] of Object.entries(se.selector).sort()) {
-      const actual = we.labels[key];
+      const actual = labelValue(we.labels, key);
       if (actual === undefined) reasons.push({ code: 'LABEL_MISSING', message: `selector wants ${key}=${value}; the WorkloadEntry has no label ${key}` });
       else if (actual !== value) reasons.push({ code: 'LABEL_DIFFERS', message: `selector wants ${key}=${value}; the WorkloadEntry has ${key}=${actual}` });
     }
