@@ -57,7 +57,8 @@ function program(io: Io) {
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
-    .option('--host', 'Inspector address with --serve', '127.0.0.1')
+    .option('--host', 'Inspector address with --serve (anything but loopback needs --expose)', '127.0.0.1')
+    .option('--expose', 'With --serve: allow --host to be a non-loopback address, serving the log unauthenticated to the network', false)
     .example('record --log ./log events.json')
     .example('record --log ./log -   # kubectl get serviceentries,workloadentries -A -w -o json --output-watch-events | meshfold record --log ./log')
     .action(async (files: string[] | string | undefined, opts: Opts) => {
@@ -113,10 +114,15 @@ function program(io: Io) {
     .command('serve')
     .describe('The time-travel inspector: a read-only web page and JSON API (/api/…) over the log, on 127.0.0.1 unless --host says otherwise.')
     .option('--port', 'TCP port (0 = any free port)', 7070)
-    .option('--host', 'Address to bind; anything but loopback exposes the log to the network', '127.0.0.1')
+    .option('--host', 'Address to bind; anything but loopback needs --expose', '127.0.0.1')
+    .option('--expose', 'Allow a non-loopback --host: the log is served, unauthenticated, to whoever can reach it', false)
     .option('--follow', 'Stream events appended by this process to the page (Server-Sent Events; see record --serve)', false)
     .example('serve --log ./log   # then open http://127.0.0.1:7070/')
-    .action(reading((log, opts) => serve(log, { ...listenOptions(opts as Opts), follow: Boolean((opts as Opts).follow) }, io)));
+    .action((opts: Opts) => {
+      // Usage errors first: a refused --host must not wait for, or take, the log's lock.
+      const listen = listenOptions(opts);
+      return reading((log) => serve(log, { ...listen, follow: Boolean(opts.follow) }, io))(opts);
+    });
 }
 
 function positive(value: unknown, what: string): number {

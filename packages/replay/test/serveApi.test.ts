@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EventLog, ProjectedLog } from '@meshfold/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StateCache } from '../src/serve/StateCache.js';
 import { startInspector, type Inspector } from '../src/serve/startInspector.js';
+import { runCli } from './support/cli.js';
 import { cliJson, demoEvents, openEventStream, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';
 
 let dir: string;
@@ -251,6 +253,66 @@ test('record --serve: a watch event written to stdin reaches the page\'s stream 
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.is(code, 0, stderr);
   assert.match(stdout, /^recorded 1 event \(seq 1\.\.1\); rejected 0$/m);
+});
+
+test('a Last-Event-ID past any seq is 400 CLI_USAGE, not a server failure', async () => {
+  const memory = await EventLog.openMemory();
+  const live = await startInspector(memory, { port: 0, follow: true, warn: () => {} });
+  try {
+    for (const id of ['99999999999999999999', '9007199254740991', 'abc']) {
+      const r = await fetch(new URL('/api/stream', live.url), { headers: { 'last-event-id': id } });
+      assert.is(r.status, 400, id);
+      assert.is(((await r.json()) as { error: { code: string } }).error.code, 'CLI_USAGE', id);
+    }
+  } finally {
+    await live.close();
+    await memory.close();
+  }
+});
+
+test('a non-loopback --host is refused without --expose (exit 2, nothing bound)', async () => {
+  for (const host of ['0.0.0.0', '::', '192.0.2.1']) {
+    const r = await runCli(['serve', '--log', dir, '--port', '0', '--host', host]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^CLI_USAGE: .*--expose/);
+  }
+});
+
+test('with --expose the inspector binds as asked and warns that the log is served unauthenticated', async () => {
+  const memory = await EventLog.openMemory();
+  const warnings: string[] = [];
+  const exposed = await startInspector(memory, { port: 0, host: '0.0.0.0', warn: (t) => warnings.push(t) });
+  try {
+    assert.match(warnings.join(''), /serves the whole log, without authentication/);
+    const r = await fetch(`http://127.0.0.1:${exposed.port}/api/summary`);
+    assert.is(r.status, 200);
+  } finally {
+    await exposed.close();
+    await memory.close();
+  }
+});
+
+test('connections past the cap are closed; the inspector keeps serving the ones it holds', async () => {
+  const memory = await EventLog.openMemory();
+  const live = await startInspector(memory, { port: 0, warn: () => {} });
+  const sockets: Socket[] = [];
+  try {
+    const closedEarly: boolean[] = [];
+    for (let i = 0; i < 300; i++) {
+      const socket = connect(live.port, '127.0.0.1');
+      const index = i;
+      socket.on('error', () => {}).on('close', () => { closedEarly[index] = true; });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      sockets.push(socket);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = closedEarly.filter(Boolean).length;
+    assert.ok(refused >= 300 - 256 && refused < 300, `${refused} of 300 connections closed`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await live.close();
+    await memory.close();
+  }
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

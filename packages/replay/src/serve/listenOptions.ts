@@ -1,11 +1,16 @@
 import { MeshfoldError } from '@meshfold/core';
+import { isLoopbackHost } from './isLoopbackHost.js';
 
 export interface ListenOptions {
   port: number;
   host: string;
 }
 
-/** `--port` and `--host` as sade parsed them, checked; shared by `serve` and `record --serve`. */
+/**
+ * `--port`, `--host` and `--expose` as sade parsed them, checked; shared by `serve` and
+ * `record --serve`. The inspector has no authentication, so binding anything but a loopback
+ * address serves the whole log to the network: that takes `--expose`, never a typo of `--host`.
+ */
 export function listenOptions(opts: Record<string, unknown>): ListenOptions {
   const port = Number(opts.port ?? 7070);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -13,5 +18,8 @@ export function listenOptions(opts: Record<string, unknown>): ListenOptions {
   }
   const host = opts.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new MeshfoldError('CLI_USAGE', '--host must be an address or name to bind');
+  if (!isLoopbackHost(host) && opts.expose !== true) {
+    throw new MeshfoldError('CLI_USAGE', `--host ${host} would serve the whole log, without authentication, to anyone who can reach it; add --expose to do so`);
+  }
   return { port, host };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { hostGuard } from './hostGuard.js';
+import { isLoopbackHost } from './isLoopbackHost.js';
 import type { InspectorContext } from './InspectorContext.js';
 import { logRoutes } from './logRoutes.js';
 import { pointRoutes } from './pointRoutes.js';
@@ -31,6 +32,9 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
+/** Open connections the inspector accepts at once; more are closed as they arrive. */
+const MAX_CONNECTIONS = 256;
+
 /** Serves the read-only inspector (JSON API and web page) over an open log. */
 export async function startInspector(log: EventLog, options: InspectorOptions = {}): Promise<Inspector> {
   const host = options.host ?? '127.0.0.1';
@@ -50,7 +54,12 @@ export async function startInspector(log: EventLog, options: InspectorOptions = 
   staticRoutes(router);
 
   const server = createServer((req, res) => { void router.handle(req, res); });
+  // Each page holds a stream and a few requests; past this the server refuses, not the machine.
+  server.maxConnections = MAX_CONNECTIONS;
   const port = await listen(server, options.port ?? 7070, host);
+  if (!isLoopbackHost(host)) {
+    warn(`warning: the inspector on ${host}:${port} serves the whole log, without authentication, to anyone who can reach it\n`);
+  }
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,

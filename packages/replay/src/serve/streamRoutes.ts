@@ -63,7 +63,8 @@ function batchedWriter(res: ServerResponse): (text: string, end?: boolean) => vo
     const text = pending;
     pending = '';
     if (ending) res.end(text);
-    else if (!res.write(text) && res.writableLength > MAX_BUFFERED) res.end();
+    // A stalled client never drains what end() would still try to send: its socket is destroyed.
+    else if (!res.write(text) && res.writableLength > MAX_BUFFERED) res.destroy();
   };
   return (text, end = false) => {
     if (pending === '' && !ending) setImmediate(flush);
@@ -74,6 +75,12 @@ function batchedWriter(res: ServerResponse): (text: string, end?: boolean) => vo
 
 function startSeq(req: IncomingMessage, query: Query, lastSeq: number): number {
   const lastEventId = req.headers['last-event-id'];
-  if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) return Number(lastEventId) + 1;
+  if (typeof lastEventId === 'string' && lastEventId !== '') {
+    const seq = /^\d+$/.test(lastEventId) ? Number(lastEventId) : NaN;
+    if (!(seq <= Number.MAX_SAFE_INTEGER - 1)) {
+      throw new MeshfoldError('CLI_USAGE', `Last-Event-ID must be a seq from 0 to ${Number.MAX_SAFE_INTEGER - 1}, got ${JSON.stringify(lastEventId.slice(0, 40))}`);
+    }
+    return seq + 1;
+  }
   return query.int('from', lastSeq + 1, 1, Number.MAX_SAFE_INTEGER);
 }
