@@ -52,10 +52,11 @@ function program(io: Io) {
     .option('--log', 'Directory of the event log (LevelDB)')
 
     .command('record [...files]')
-    .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
+    .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Events are appended whenever the input pauses and in batches of 1000 under load; SIGINT, SIGTERM or SIGHUP append what was read, print the summary and exit. Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
+    .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
     .option('--host', 'Inspector address with --serve', '127.0.0.1')
     .example('record --log ./log events.json')
@@ -64,6 +65,7 @@ function program(io: Io) {
       const list = files === undefined ? [] : Array.isArray(files) ? files : [files, ...((opts._ as string[]) ?? [])];
       return record(list.map(String), {
         log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        verbose: Boolean(opts.verbose),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })
