@@ -77,4 +77,30 @@ test('a write that fails (disk full) is a coded error after the summary of what 
   assert.equal((await eventsOf(log)).map((e) => e.object.metadata.name), ['a', 'b'], 'the batch appended during the pause is kept');
 });
 
+test('each event gets the time it was read, not the time its batch was appended, and a clock stepping back is held', async () => {
+  let clock = 0;
+  const at = (ms: number) => new Date(ms).toISOString();
+  // The clock is moved between reads; nothing pauses, so everything is appended in one batch at the end.
+  async function* stdin(): AsyncGenerator<string> {
+    clock = Date.parse('2024-05-02T10:00:00.000Z');
+    yield `${JSON.stringify(workloadEntry('a'))}\n`;
+    clock += 5_000;
+    yield `${JSON.stringify(workloadEntry('b'))}\n`;
+    clock -= 3_000; // an NTP step back
+    yield `${JSON.stringify(workloadEntry('c'))}\n`;
+    clock += 60_000;
+    yield `${JSON.stringify(workloadEntry('d'))}\n`;
+    clock += 3_600_000; // the moment the input ends and the batch is appended
+  }
+  const log = await EventLog.openMemory();
+  const io = bufferIo(stdin());
+  await record([], { log: 'memory', openLog: async () => log, now: () => clock }, io);
+  const events = await eventsOf(log);
+  const t0 = Date.parse('2024-05-02T10:00:00.000Z');
+  assert.equal(events.map((e) => `${e.object.metadata.name} ${e.time}`), [
+    `a ${at(t0)}`, `b ${at(t0 + 5_000)}`, `c ${at(t0 + 5_000)}`, `d ${at(t0 + 62_000)}`,
+  ]);
+  assert.is(io.stdout, 'recorded 4 events (seq 1..4); rejected 0\n');
+});
+
 test.run();

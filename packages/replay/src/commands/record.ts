@@ -20,6 +20,8 @@ export interface RecordOptions {
   verbose?: boolean;
   /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
   serve?: ListenOptions;
+  /** The clock events are stamped with as they are read, in epoch ms. Default: Date.now. */
+  now?: () => number;
   /** Opens the log directory; tests pass a log whose writes fail. Default: EventLog.openDir. */
   openLog?: (dir: string) => Promise<EventLog>;
 }
@@ -51,6 +53,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       snapshotEvery: options.snapshotEvery ?? 1000,
       batch: options.batch ?? 1000,
       verbose: Boolean(options.verbose),
+      ...(options.now && { now: options.now }),
       err: (text) => io.err(text),
     });
     const flush = async () => {

@@ -7,6 +7,11 @@ export interface RecorderOptions {
   snapshotEvery?: number;
   /** Events held before they are appended as one batch. Default 1000. */
   batch?: number;
+  /**
+   * The clock events are stamped with when they are read, in epoch ms. Default `Date.now`;
+   * tests inject one.
+   */
+  now?: () => number;
   /** A line on `err` for every event read and every batch appended (`--verbose`). */
   verbose?: boolean;
   /** Where rejections, warnings and verbose lines go (stderr in the CLI). */
@@ -33,17 +38,21 @@ export class Recorder {
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
   #failed: { error: MeshfoldError; lost: number } | undefined;
+  /** The time of the last event stamped (or of the log's last event): times never go back. */
+  #lastEpochMs: number;
 
-  private constructor(projected: ProjectedLog, options: RecorderOptions) {
+  private constructor(projected: ProjectedLog, options: RecorderOptions, lastEpochMs: number) {
     this.#projected = projected;
     this.log = projected.log;
     this.firstSeq = projected.log.lastSeq + 1;
     this.#options = options;
+    this.#lastEpochMs = lastEpochMs;
   }
 
   static async open(log: EventLog, options: RecorderOptions): Promise<Recorder> {
     const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
-    return new Recorder(projected, options);
+    const last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
+    return new Recorder(projected, options, Number.isNaN(last) ? 0 : last);
   }
 
   /** Events appended by this recorder so far. */
@@ -71,7 +80,8 @@ export class Recorder {
     if (!item.event) return;
     this.read++;
     if (this.#options.verbose) this.#options.err(`read ${describeEvent(item)}\n`);
-    this.#pending.push({ item, event: item.event });
+    // Stamped now, not when appended: an event held for a batch keeps the time it was read.
+    this.#pending.push({ item, event: { ...item.event, time: this.#stamp() } });
     if (this.#pending.length >= (this.#options.batch ?? 1000)) await this.flush();
   }
 
@@ -113,6 +123,15 @@ export class Recorder {
     const range = count > 0 ? `seq ${this.firstSeq}..${this.log.lastSeq}` : 'nothing appended';
     const lost = this.#failed && this.#failed.lost > 0 ? `; ${this.#failed.lost} read but not saved` : '';
     return `recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${this.rejected}${lost}\n`;
+  }
+
+  /**
+   * The clock's time, held at the last one stamped if the clock steps back: the log requires
+   * times in seq order (its time index is one seek), and a recording must not fail over it.
+   */
+  #stamp(): string {
+    this.#lastEpochMs = Math.max((this.#options.now ?? Date.now)(), this.#lastEpochMs);
+    return new Date(this.#lastEpochMs).toISOString();
   }
 
   #fail(err: unknown, lost: number): MeshfoldError {
