@@ -8,7 +8,7 @@ const ARITY: Record<string, [number, number]> = {
 const USAGE: Record<string, string> = {
   diff: 'FROM TO', history: 'KIND/NAMESPACE/NAME', why: 'SE_NAMESPACE/NAME WE_NAMESPACE/NAME',
 };
-const BOOLEAN_FLAGS = new Set(['--delete', '--follow', '--serve', '--verbose', '-h', '--help', '-v', '--version']);
+const BOOLEAN_FLAGS = new Set(['--delete', '--follow', '--serve', '--verbose', '--sync', '-h', '--help', '-v', '--version']);
 
 /**
  * Checks the command and its positional arguments before sade sees them: sade reports these

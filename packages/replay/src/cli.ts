@@ -54,6 +54,8 @@ function program(io: Io) {
     .command('record [...files]')
     .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Events are appended whenever the input pauses and in batches of 1000 under load; SIGINT, SIGTERM or SIGHUP append what was read, print the summary and exit. Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
+    .option('--sync', 'The input is the complete set (e.g. kubectl get serviceentries,workloadentries -A -o json): objects the log holds that are absent get a DELETED marked as synthesized by this relist; unchanged objects get no event', false)
+    .option('-n, --namespace', 'With --sync: the set is complete for this namespace only (repeat for several); default all namespaces')
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
     .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
@@ -66,6 +68,8 @@ function program(io: Io) {
       return record(list.map(String), {
         log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
         verbose: Boolean(opts.verbose),
+        sync: Boolean(opts.sync),
+        namespaces: repeated(opts.namespace),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })
@@ -125,4 +129,10 @@ function positive(value: unknown, what: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new MeshfoldError('CLI_USAGE', `${what} must be a positive integer, got ${String(value)}`);
   return n;
+}
+
+/** A repeatable option as sade gives it: absent, one value or an array. */
+function repeated(value: unknown): string[] {
+  if (value === undefined || value === true) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
 }

@@ -4,9 +4,9 @@ import { EventLog } from '@meshfold/store';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
 import { progress } from '../progress.js';
-import { readInput } from '../readInput.js';
+import { readInput, type InputItem } from '../readInput.js';
 import { onIdle } from '../recording/onIdle.js';
-import { Recorder } from '../recording/Recorder.js';
+import { Recorder, type SyncResult } from '../recording/Recorder.js';
 import { stopSignals } from '../recording/stopSignals.js';
 import type { ListenOptions } from '../serve/listenOptions.js';
 import { startInspector, type Inspector } from '../serve/startInspector.js';
@@ -16,6 +16,12 @@ export interface RecordOptions {
   delete?: boolean;
   snapshotEvery?: number;
   batch?: number;
+  /**
+   * The inputs together are the complete set of ServiceEntries and WorkloadEntries (in
+   * `namespaces` when given): whatever the log holds that is absent gets a synthesized DELETED.
+   */
+  sync?: boolean;
+  namespaces?: string[];
   /** A line on stderr for every event read and every batch appended. */
   verbose?: boolean;
   /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
@@ -40,6 +46,8 @@ export const IDLE_FLUSH_MS = 50;
  */
 export async function record(files: string[], options: RecordOptions, io: Io): Promise<number> {
   const dir = requireLogDir(options.log);
+  if (options.sync && options.delete) throw new MeshfoldError('CLI_USAGE', '--sync and --delete do not go together: a relist records what exists');
+  if (options.namespaces?.length && !options.sync) throw new MeshfoldError('CLI_USAGE', '--namespace only applies to --sync (the namespaces the set is complete for)');
   const log = await (options.openLog ?? ((d: string) => EventLog.openDir(d)))(dir);
   const stop = stopSignals();
   let inspector: Inspector | undefined;
@@ -60,6 +68,8 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       await recorder.flush();
       bar.update(recorder.appended, 0);
     };
+    // With --sync every input is read before anything is recorded: the set must be whole.
+    const set: InputItem[] | undefined = options.sync ? [] : undefined;
     let failure: unknown;
     try {
       for (const file of files.length > 0 ? files : ['-']) {
@@ -73,12 +83,20 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
         const stream = file === '-' ? io.stdin : createReadStream(file);
         const items = readInput(stream, { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
         for await (const item of onIdle(items, IDLE_FLUSH_MS, flush, stop.stopped)) {
+          if (set) {
+            set.push(item);
+            continue;
+          }
           await recorder.add(item);
           if (recorder.pending === 0) bar.update(recorder.appended, 0);
         }
         // Stopped by a signal: the input may never end by itself (a terminal, a pipe from a
         // writer that is still running), so it is closed here and the process can exit.
         if (stop.signal) (stream as { destroy?: () => void }).destroy?.();
+      }
+      if (set) {
+        const synced = await recorder.sync(set, { ...(options.namespaces?.length && { namespaces: options.namespaces }), complete: !stop.signal });
+        io.out(describeSync(synced));
       }
       if (stop.signal) {
         const held = recorder.pending;
@@ -109,4 +127,11 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
     stop.dispose();
     await inspector?.close(); // on failure too
   });
+}
+
+/** `relist (seq 12): 40 unchanged, 1 added, 2 modified, 3 removed (not in the set any more)`. */
+export function describeSync(r: SyncResult): string {
+  const at = r.seq > 0 ? ` (seq ${r.seq})` : '';
+  const counts = `${r.unchanged} unchanged, ${r.added} added, ${r.modified} modified, ${r.removed} removed (not in the set any more)`;
+  return `relist${at}: ${counts}${r.incomplete ? `; nothing removed: ${r.incomplete}` : ''}\n`;
 }
