@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'STORE_IO'
   | 'CLI_USAGE'
   | 'CLI_NOT_FOUND'
+  | 'WATCH_KUBECTL_NOT_FOUND'
+  | 'WATCH_KUBECTL_FAILED'
   | (string & {});
 
 export interface ValidationIssue {

@@ -6,6 +6,7 @@ import { history } from './commands/history.js';
 import { associations, diff, endpoints } from './commands/queries.js';
 import { record } from './commands/record.js';
 import { verify } from './commands/verify.js';
+import { watch } from './commands/watch.js';
 import { why } from './commands/why.js';
 import { checkArguments } from './checkArguments.js';
 import { processIo, type Io } from './Io.js';
@@ -70,6 +71,35 @@ function program(io: Io) {
         verbose: Boolean(opts.verbose),
         sync: Boolean(opts.sync),
         namespaces: repeated(opts.namespace),
+        ...(opts.serve ? { serve: listenOptions(opts) } : {}),
+      }, io);
+    })
+
+    .command('watch')
+    .describe("Record a live cluster with the user's kubectl: a full list recorded as a relist (see record --sync), then a watch of each kind; when a watch ends, fails or expires (410 Gone) it re-syncs and watches again, waiting longer while restarts keep failing (each restart reported on stderr with its reason; a status line on a terminal). kubectl missing, or failing for good (credentials, no Istio CRDs), is an error, not a retry loop. Ctrl-C appends what was read and exits.")
+    .option('--context', 'kubectl context (passed to kubectl)')
+    .option('--kubeconfig', 'kubeconfig file (passed to kubectl)')
+    .option('-n, --namespace', 'Watch one namespace (passed to kubectl); default all namespaces (-A)')
+    .option('-A, --all-namespaces', 'Watch every namespace (the default)', false)
+    .option('--retry-delay', 'Milliseconds before the first re-sync after a watch ends; doubles while restarts keep coming, up to 30 s', 1000)
+    .option('--snapshot-every', 'As for record', 1000)
+    .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
+    .option('--serve', 'Also serve the inspector on this log, following it live', false)
+    .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
+    .option('--host', 'Inspector address with --serve', '127.0.0.1')
+    .example('watch --log ./log --context prod -n shop')
+    .action(async (opts: Opts) => {
+      const namespace = repeated(opts.namespace);
+      if (namespace.length > 1) throw new MeshfoldError('CLI_USAGE', 'watch takes one --namespace (kubectl watches one namespace or all)');
+      if (namespace.length === 1 && opts['all-namespaces']) throw new MeshfoldError('CLI_USAGE', '--namespace and --all-namespaces do not go together');
+      return watch({
+        log: opts.log as string,
+        ...(typeof opts.context === 'string' && { context: opts.context }),
+        ...(typeof opts.kubeconfig === 'string' && { kubeconfig: opts.kubeconfig }),
+        ...(namespace.length === 1 && { namespace: namespace[0]! }),
+        retryDelayMs: positive(opts['retry-delay'], '--retry-delay'),
+        snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        verbose: Boolean(opts.verbose),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })

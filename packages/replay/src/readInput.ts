@@ -20,6 +20,11 @@ export interface InputItem {
   line?: number;
   event?: WatchEvent;
   error?: InputError;
+  /**
+   * Set on a watch `ERROR` event (which also carries an `error`): the Kubernetes `Status` it
+   * reported, so that `meshfold watch` can tell an expired watch (410 Gone) from a failure.
+   */
+  watchStatus?: { code?: number; reason?: string; message?: string };
 }
 
 export interface InputError {
@@ -158,7 +163,12 @@ function fromWatchEvent(value: Record<string, unknown>, at: Position): InputItem
     const status = isRecord(object) ? object : {};
     const parts = [status.reason, status.message].filter((p) => typeof p === 'string' && p !== '');
     const code = typeof status.code === 'number' ? ` (code ${status.code})` : '';
-    return [malformed(at, `the watch reported an error: ${parts.join(': ') || 'no message'}${code}`)];
+    const watchStatus = {
+      ...(typeof status.code === 'number' && { code: status.code }),
+      ...(typeof status.reason === 'string' && { reason: status.reason }),
+      ...(typeof status.message === 'string' && { message: status.message }),
+    };
+    return [{ ...malformed(at, `the watch reported an error: ${parts.join(': ') || 'no message'}${code}`), watchStatus }];
   }
   if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
     return [malformed(at, `watch event type ${JSON.stringify(type)} is not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR`)];
