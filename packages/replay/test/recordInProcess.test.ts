@@ -73,7 +73,7 @@ test('a write that fails (disk full) is a coded error after the summary of what 
   assert.ok(isMeshfoldError(thrown), `a MeshfoldError, got ${String(thrown)}`);
   assert.is((thrown as { code: string }).code, 'STORE_IO');
   assert.match((thrown as Error).message, 'No space left on device');
-  assert.is(io.stdout, 'recorded 2 events (seq 1..2); rejected 0; 1 read but not saved\n');
+  assert.is(io.stdout, 'recorded 2 events (seq 1..2); rejected 0; skipped 0; 1 read but not saved\n');
   assert.equal((await eventsOf(log)).map((e) => e.object.metadata.name), ['a', 'b'], 'the batch appended during the pause is kept');
 });
 
@@ -100,7 +100,7 @@ test('each event gets the time it was read, not the time its batch was appended,
   assert.equal(events.map((e) => `${e.object.metadata.name} ${e.time}`), [
     `a ${at(t0)}`, `b ${at(t0 + 5_000)}`, `c ${at(t0 + 5_000)}`, `d ${at(t0 + 62_000)}`,
   ]);
-  assert.is(io.stdout, 'recorded 4 events (seq 1..4); rejected 0\n');
+  assert.is(io.stdout, 'recorded 4 events (seq 1..4); rejected 0; skipped 0\n');
 });
 
 test.run();

@@ -250,7 +250,7 @@ test('record --serve: a watch event written to stdin reaches the page\'s stream 
   }
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.is(code, 0, stderr);
-  assert.match(stdout, /^recorded 1 event \(seq 1\.\.1\); rejected 0$/m);
+  assert.match(stdout, /^recorded 1 event \(seq 1\.\.1\); rejected 0; skipped 0$/m);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -48,6 +48,8 @@ export class Recorder {
   read = 0;
   /** Documents refused: malformed, invalid, or of a version meshfold does not know. */
   rejected = 0;
+  /** Objects of other kinds (a Service in the same file): not meshfold's to record. */
+  skipped = 0;
   readonly #projected: ProjectedLog;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
@@ -86,6 +88,11 @@ export class Recorder {
 
   /** Takes one item of the input: holds its event (appending a full batch), or reports why not. */
   async add(item: InputItem): Promise<void> {
+    if (item.skipped) {
+      this.skipped++;
+      this.#options.err(`warning: ${item.skipped.code}: ${item.skipped.message}; skipped\n`);
+      return;
+    }
     if (item.error) {
       this.rejected++;
       this.#options.err(`${item.error.code}: ${item.error.message}\n`);
@@ -129,6 +136,10 @@ export class Recorder {
       if (item.error) {
         unreadable++;
         await this.add(item); // reported and counted as any rejection
+        continue;
+      }
+      if (item.skipped) {
+        await this.add(item); // another kind: reported, counted, not part of the set
         continue;
       }
       if (!item.event) continue;
@@ -225,12 +236,12 @@ export class Recorder {
     }
   }
 
-  /** `recorded N events (seq A..B); rejected R`, plus what was lost if an append failed. */
+  /** `recorded N events (seq A..B); rejected R; skipped S`, plus what was lost if an append failed. */
   summary(): string {
     const count = this.appended;
     const range = count > 0 ? `seq ${this.firstSeq}..${this.log.lastSeq}` : 'nothing appended';
     const lost = this.#failed && this.#failed.lost > 0 ? `; ${this.#failed.lost} read but not saved` : '';
-    return `recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${this.rejected}${lost}\n`;
+    return `recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${this.rejected}; skipped ${this.skipped}${lost}\n`;
   }
 
   /**
