@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'INPUT_UNREADABLE'
   | 'CLI_USAGE'
   | 'CLI_NOT_FOUND'
+  | 'WATCH_KUBECTL_NOT_FOUND'
+  | 'WATCH_KUBECTL_FAILED'
   | (string & {});
 
 export interface ValidationIssue {

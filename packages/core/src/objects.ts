@@ -69,10 +69,21 @@ export interface WatchEvent {
   object: KubeObject;
 }
 
+/**
+ * Where an event came from when it was not seen on a watch. `sync`: the event was recorded by a
+ * relist (`record --sync`, `watch`) that began at that seq — a DELETED one was synthesized
+ * because the object was absent from the complete set the relist read.
+ */
+export interface EventOrigin {
+  sync: number;
+}
+
 /** A watch event once it has a place in the log. `time` is an RFC 3339 string. */
 export interface LoggedEvent extends WatchEvent {
   seq: number;
   time: string;
+  /** Absent for events seen on a watch or read from a file (and in logs written before relists). */
+  origin?: EventOrigin;
 }
 
 /** `Kind/namespace/name`: the identity used by logs, histories and endpoint `workload` fields. */

@@ -3,12 +3,12 @@ import { MeshfoldError } from '@meshfold/core';
 /** Positional arguments each command takes: [min, max]. */
 const ARITY: Record<string, [number, number]> = {
   record: [0, Infinity], events: [0, 0], endpoints: [0, 0], associations: [0, 0], diff: [2, 2],
-  history: [1, 1], why: [2, 2], verify: [0, 0], serve: [0, 0],
+  history: [1, 1], why: [2, 2], verify: [0, 0], serve: [0, 0], watch: [0, 0],
 };
 const USAGE: Record<string, string> = {
   diff: 'FROM TO', history: 'KIND/NAMESPACE/NAME', why: 'SE_NAMESPACE/NAME WE_NAMESPACE/NAME',
 };
-const BOOLEAN_FLAGS = new Set(['--delete', '--follow', '--serve', '-h', '--help', '-v', '--version']);
+const BOOLEAN_FLAGS = new Set(['--delete', '--follow', '--serve', '--verbose', '--sync', '-A', '--all-namespaces', '-h', '--help', '-v', '--version']);
 
 /**
  * Checks the command and its positional arguments before sade sees them: sade reports these

@@ -6,6 +6,7 @@ import { history } from './commands/history.js';
 import { associations, diff, endpoints } from './commands/queries.js';
 import { record } from './commands/record.js';
 import { verify } from './commands/verify.js';
+import { watch } from './commands/watch.js';
 import { why } from './commands/why.js';
 import { checkArguments } from './checkArguments.js';
 import { processIo, type Io } from './Io.js';
@@ -52,10 +53,13 @@ function program(io: Io) {
     .option('--log', 'Directory of the event log (LevelDB)')
 
     .command('record [...files]')
-    .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
+    .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Events are appended whenever the input pauses and in batches of 1000 under load; SIGINT, SIGTERM or SIGHUP append what was read, print the summary and exit. Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
+    .option('--sync', 'The input is the complete set (e.g. kubectl get serviceentries,workloadentries -A -o json): objects the log holds that are absent get a DELETED marked as synthesized by this relist; unchanged objects get no event', false)
+    .option('-n, --namespace', 'With --sync: the set is complete for this namespace only (repeat for several); default all namespaces')
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
+    .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
     .option('--host', 'Inspector address with --serve (anything but loopback needs --expose)', '127.0.0.1')
     .option('--expose', 'With --serve: allow --host to be a non-loopback address, serving the log unauthenticated to the network', false)
@@ -65,6 +69,39 @@ function program(io: Io) {
       const list = files === undefined ? [] : Array.isArray(files) ? files : [files, ...((opts._ as string[]) ?? [])];
       return record(list.map(String), {
         log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        verbose: Boolean(opts.verbose),
+        sync: Boolean(opts.sync),
+        namespaces: repeated(opts.namespace),
+        ...(opts.serve ? { serve: listenOptions(opts) } : {}),
+      }, io);
+    })
+
+    .command('watch')
+    .describe("Record a live cluster with the user's kubectl: a full list recorded as a relist (see record --sync), then a watch of each kind; when a watch ends, fails or expires (410 Gone) it re-syncs and watches again, waiting longer while restarts keep failing (each restart reported on stderr with its reason; a status line on a terminal). kubectl missing, or failing for good (credentials, no Istio CRDs), is an error, not a retry loop. Ctrl-C appends what was read and exits.")
+    .option('--context', 'kubectl context (passed to kubectl)')
+    .option('--kubeconfig', 'kubeconfig file (passed to kubectl)')
+    .option('-n, --namespace', 'Watch one namespace (passed to kubectl); default all namespaces (-A)')
+    .option('-A, --all-namespaces', 'Watch every namespace (the default)', false)
+    .option('--retry-delay', 'Milliseconds before the first re-sync after a watch ends; doubles while restarts keep coming, up to 30 s', 1000)
+    .option('--snapshot-every', 'As for record', 1000)
+    .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
+    .option('--serve', 'Also serve the inspector on this log, following it live', false)
+    .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
+    .option('--host', 'Inspector address with --serve (anything but loopback needs --expose)', '127.0.0.1')
+    .option('--expose', 'With --serve: allow --host to be a non-loopback address, serving the log unauthenticated to the network', false)
+    .example('watch --log ./log --context prod -n shop')
+    .action(async (opts: Opts) => {
+      const namespace = repeated(opts.namespace);
+      if (namespace.length > 1) throw new MeshfoldError('CLI_USAGE', 'watch takes one --namespace (kubectl watches one namespace or all)');
+      if (namespace.length === 1 && opts['all-namespaces']) throw new MeshfoldError('CLI_USAGE', '--namespace and --all-namespaces do not go together');
+      return watch({
+        log: opts.log as string,
+        ...(typeof opts.context === 'string' && { context: opts.context }),
+        ...(typeof opts.kubeconfig === 'string' && { kubeconfig: opts.kubeconfig }),
+        ...(namespace.length === 1 && { namespace: namespace[0]! }),
+        retryDelayMs: positive(opts['retry-delay'], '--retry-delay'),
+        snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        verbose: Boolean(opts.verbose),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })
@@ -129,4 +166,10 @@ function positive(value: unknown, what: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new MeshfoldError('CLI_USAGE', `${what} must be a positive integer, got ${String(value)}`);
   return n;
+}
+
+/** A repeatable option as sade gives it: absent, one value or an array. */
+function repeated(value: unknown): string[] {
+  if (value === undefined || value === true) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
 }

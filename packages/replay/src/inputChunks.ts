@@ -1,14 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { MeshfoldError } from '@meshfold/core';
 
+/** A `record` input: a path opened for reading, or `-` for `stdin`. */
+export function openInput(file: string, stdin: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
+  return file === '-' ? stdin : createReadStream(file);
+}
+
 /**
- * The chunks of one `record` input (a path, or `-` for `stdin`). A failure to open or read it —
- * a missing file, a directory, no permission, an I/O error half-way — becomes `INPUT_UNREADABLE`
- * naming the input and the byte it failed at, so the recorder can report it and go on with the
- * next input, keeping whatever was read before the failure.
+ * The chunks of one `record` input named `name`. A failure to open or read it — a missing file,
+ * a directory, no permission, an I/O error half-way — becomes `INPUT_UNREADABLE` naming the input
+ * and the byte it failed at, so the recorder can report it and go on with the next input, keeping
+ * whatever was read before the failure.
  */
-export async function* inputChunks(file: string, stdin: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
-  const source = file === '-' ? stdin : createReadStream(file);
+export async function* inputChunks(source: AsyncIterable<Buffer | string>, name: string): AsyncIterable<Buffer | string> {
   let bytes = 0;
   try {
     for await (const chunk of source) {
@@ -17,7 +21,6 @@ export async function* inputChunks(file: string, stdin: AsyncIterable<Buffer | s
     }
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
-    const name = file === '-' ? '<stdin>' : file;
     const where = bytes === 0 ? 'could not be read' : `could not be read past byte ${bytes}`;
     throw new MeshfoldError('INPUT_UNREADABLE', `${name}: ${where} (${reason(code, message)}); skipped`, { source: name, bytes, cause: err });
   }

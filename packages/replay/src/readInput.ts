@@ -20,6 +20,16 @@ export interface InputItem {
   line?: number;
   event?: WatchEvent;
   error?: InputError;
+  /**
+   * An object of another kind (a Service, a ConfigMap in the same file): not meshfold's to
+   * record, so skipped — reported and counted apart from what is rejected.
+   */
+  skipped?: InputError;
+  /**
+   * Set on a watch `ERROR` event (which also carries an `error`): the Kubernetes `Status` it
+   * reported, so that `meshfold watch` can tell an expired watch (410 Gone) from a failure.
+   */
+  watchStatus?: { code?: number; reason?: string; message?: string };
 }
 
 export interface InputError {
@@ -60,7 +70,8 @@ interface DocumentSplitter {
  *   `List`s, or a top-level array of those;
  * - otherwise multi-document YAML.
  *
- * Watch events keep their type (`BOOKMARK` is skipped, `ERROR` reported); plain objects become
+ * Watch events keep their type (`BOOKMARK` is dropped, `ERROR` reported); objects of other kinds
+ * are yielded as skipped (not rejected); plain objects become
  * `ADDED`, or `DELETED` with `delete`; a `List` gives one event per item. Only ServiceEntry and
  * WorkloadEntry of networking.istio.io v1alpha3, v1beta1 and v1 are accepted; their specs are not
  * validated here. Whatever is rejected is yielded as an item with an error, and reading goes on.
@@ -158,7 +169,12 @@ function fromWatchEvent(value: Record<string, unknown>, at: Position): InputItem
     const status = isRecord(object) ? object : {};
     const parts = [status.reason, status.message].filter((p) => typeof p === 'string' && p !== '');
     const code = typeof status.code === 'number' ? ` (code ${status.code})` : '';
-    return [malformed(at, `the watch reported an error: ${parts.join(': ') || 'no message'}${code}`)];
+    const watchStatus = {
+      ...(typeof status.code === 'number' && { code: status.code }),
+      ...(typeof status.reason === 'string' && { reason: status.reason }),
+      ...(typeof status.message === 'string' && { message: status.message }),
+    };
+    return [{ ...malformed(at, `the watch reported an error: ${parts.join(': ') || 'no message'}${code}`), watchStatus }];
   }
   if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
     return [malformed(at, `watch event type ${JSON.stringify(type)} is not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR`)];
@@ -189,7 +205,12 @@ function fromObject(object: Record<string, unknown>, at: Position, type: EventTy
     const missing = [typeof apiVersion !== 'string' && 'apiVersion', typeof kind !== 'string' && 'kind'].filter(Boolean);
     return unsupported(at, `object${nameOf(object)} has no ${missing.join(' and ')}; ${ACCEPTED}`);
   }
-  if (!ACCEPTED_KINDS.includes(kind) || !ACCEPTED_API_VERSIONS.includes(apiVersion)) {
+  if (!ACCEPTED_KINDS.includes(kind)) {
+    return { ...at, skipped: { code: 'INPUT_UNSUPPORTED_KIND', message: `${where(at)}: unsupported kind ${kind} (apiVersion ${apiVersion})${nameOf(object)}; ${ACCEPTED}` } };
+  }
+  // A ServiceEntry or WorkloadEntry meshfold cannot read is refused, not skipped: it is one of
+  // the objects the log is about.
+  if (!ACCEPTED_API_VERSIONS.includes(apiVersion)) {
     return unsupported(at, `unsupported kind ${kind} (apiVersion ${apiVersion})${nameOf(object)}; ${ACCEPTED}`);
   }
   return { ...at, event: { type, object: object as KubeObject } };

@@ -172,7 +172,7 @@ test('multi-doc YAML with an invalid ServiceEntry in the middle: the others reco
   assert.equal(eps.endpoints.map((e) => `${e.host} ${e.address}:${e.port}`), ['payments.shop.internal 10.0.0.1:8080']);
 });
 
-test('a Kubernetes v1 Service among Istio objects: INPUT_UNSUPPORTED_KIND naming it, the rest recorded, exit 1', async () => {
+test('a Kubernetes v1 Service among Istio objects: skipped with a warning naming it, counted apart from rejections, the rest recorded, exit 0', async () => {
   const log = newLog();
   const file = await dir.write('with-service.yaml', `${PLAIN_YAML}---
 apiVersion: v1
@@ -183,14 +183,29 @@ spec:
   ports: [{name: http, port: 8080, targetPort: 9080}]
 `);
   const r = await runCli(['record', '--log', log, file]);
-  assert.is(r.code, 1);
-  assert.equal(recordSummary(r.stdout), { count: 2, first: 1, last: 2, rejected: 1 });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(recordSummary(r.stdout), { count: 2, first: 1, last: 2, rejected: 0, skipped: 1 });
   const lines = linesOf(r.stderr);
   assert.is(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^INPUT_UNSUPPORTED_KIND: /);
+  assert.match(lines[0]!, /^warning: INPUT_UNSUPPORTED_KIND: /);
+  assert.match(lines[0]!, /; skipped$/);
   assert.match(lines[0]!, `${file}: document 2`);
   assert.match(lines[0]!, 'Service');
   assert.equal(await eventsOf(log), ['1 ADDED ServiceEntry/shop/payments', '2 ADDED WorkloadEntry/shop/vm-1']);
+});
+
+test('a watch stream with BOOKMARKs and an object of another kind: nothing rejected, exit 0', async () => {
+  const log = newLog();
+  const file = await dir.write('bookmarks.json', watchStream([
+    { type: 'ADDED', object: serviceEntry('payments') },
+    { type: 'BOOKMARK', object: { kind: 'ServiceEntry', apiVersion: 'networking.istio.io/v1', metadata: { resourceVersion: '48300' } } },
+    { type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: {} } },
+    { type: 'ADDED', object: workloadEntry('vm-1', 'payments') },
+  ]));
+  const r = await runCli(['record', '--log', log, file]);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(recordSummary(r.stdout), { count: 2, first: 1, last: 2, rejected: 0, skipped: 1 });
+  assert.equal(linesOf(r.stderr).map((l) => l.slice(0, 33)), ['warning: INPUT_UNSUPPORTED_KIND: ']);
 });
 
 test('a file of garbage bytes: one INPUT_ error naming the file, nothing appended, exit 1', async () => {

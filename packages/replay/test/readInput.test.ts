@@ -48,7 +48,9 @@ function randomSizes(seed: number, max: number): () => number {
 /** One line per item: `ADDED WorkloadEntry shop/vm-1` or `#2 INPUT_MALFORMED`. */
 function summary(items: InputItem[]): string[] {
   return items.map((item) => {
-    if (item.error) return `#${item.index}${item.item === undefined ? '' : `.${item.item}`} ${item.error.code}`;
+    const at = `#${item.index}${item.item === undefined ? '' : `.${item.item}`}`;
+    if (item.skipped) return `${at} skipped ${item.skipped.code}`;
+    if (item.error) return `${at} ${item.error.code}`;
     const { type, object } = item.event!;
     return `${type} ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
   });
@@ -149,17 +151,17 @@ test('an empty file, or only blank lines, gives no items', async () => {
   assert.equal(await readText('\n  \n\t\r\n'), []);
 });
 
-test('a Kubernetes v1/Service among Istio objects is reported as an unsupported kind, by position', async () => {
+test('a Kubernetes v1/Service among Istio objects is skipped as an unsupported kind, by position', async () => {
   const items = await readFixture('mixed-kinds.yaml');
-  assert.equal(summary(items), ['ADDED ServiceEntry shop/payments', '#1 INPUT_UNSUPPORTED_KIND', 'ADDED WorkloadEntry shop/vm-1']);
+  assert.equal(summary(items), ['ADDED ServiceEntry shop/payments', '#1 skipped INPUT_UNSUPPORTED_KIND', 'ADDED WorkloadEntry shop/vm-1']);
   assert.is(
-    items[1]!.error!.message,
+    items[1]!.skipped!.message,
     'mixed-kinds.yaml: document 1 (line 12): unsupported kind Service (apiVersion v1) "shop/payments"; '
       + 'only ServiceEntry and WorkloadEntry of networking.istio.io v1alpha3, v1beta1, v1 are recorded',
   );
 });
 
-test('other kinds, other API groups and versions, and non-objects are unsupported', async () => {
+test('other kinds are skipped; ServiceEntries of an unknown version, objects without kind and non-objects are rejected', async () => {
   const items = await readText([
     '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}',
     '{"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": {"name": "d"}}',
@@ -170,8 +172,8 @@ test('other kinds, other API groups and versions, and non-objects are unsupporte
     '{"apiVersion": "v1", "kind": "List", "items": ["x"]}',
   ].join('\n'));
   assert.equal(summary(items), [
-    '#0 INPUT_UNSUPPORTED_KIND', '#1 INPUT_UNSUPPORTED_KIND', '#2 INPUT_UNSUPPORTED_KIND', '#3 INPUT_UNSUPPORTED_KIND',
-    '#4 INPUT_UNSUPPORTED_KIND', '#5 INPUT_UNSUPPORTED_KIND', '#6.0 INPUT_UNSUPPORTED_KIND',
+    '#0 skipped INPUT_UNSUPPORTED_KIND', '#1 skipped INPUT_UNSUPPORTED_KIND', '#2 INPUT_UNSUPPORTED_KIND', '#3 INPUT_UNSUPPORTED_KIND',
+    '#4 skipped INPUT_UNSUPPORTED_KIND', '#5 INPUT_UNSUPPORTED_KIND', '#6.0 INPUT_UNSUPPORTED_KIND',
   ]);
   assert.match(items[3]!.error!.message, /has no apiVersion/);
   assert.match(items[5]!.error!.message, /a number is not a Kubernetes object/);
@@ -180,7 +182,7 @@ test('other kinds, other API groups and versions, and non-objects are unsupporte
 
 test('--delete records plain objects and List items as deletions; watch events keep their type', async () => {
   assert.equal(summary(await readFixture('mixed-kinds.yaml', { delete: true })), [
-    'DELETED ServiceEntry shop/payments', '#1 INPUT_UNSUPPORTED_KIND', 'DELETED WorkloadEntry shop/vm-1',
+    'DELETED ServiceEntry shop/payments', '#1 skipped INPUT_UNSUPPORTED_KIND', 'DELETED WorkloadEntry shop/vm-1',
   ]);
   assert.equal(summary(await readFixture('list.json', { delete: true })), [
     'DELETED ServiceEntry shop/payments', 'DELETED WorkloadEntry shop/vm-1', 'DELETED WorkloadEntry shop/vm-2',

@@ -252,7 +252,7 @@ test('record --serve: a watch event written to stdin reaches the page\'s stream 
   }
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.is(code, 0, stderr);
-  assert.match(stdout, /^recorded 1 event \(seq 1\.\.1\); rejected 0$/m);
+  assert.match(stdout, /^recorded 1 event \(seq 1\.\.1\); rejected 0; skipped 0$/m);
 });
 
 test('a Last-Event-ID past any seq is 400 CLI_USAGE, not a server failure', async () => {

@@ -236,6 +236,15 @@ export class EventLog {
     return keys.map(seqOfObjectIndexKey);
   }
 
+  /** The seq of the last event about one object (`Kind/namespace/name`), 0 if there is none. */
+  async lastSeqOf(identity: string): Promise<number> {
+    const { objects } = this.#requireOpen('lastSeqOf');
+    if (this.#lastSeq === 0) return 0;
+    const [key] = await withStoreErrors(`${this.#name}: lastSeqOf`, () =>
+      objects.keys({ gte: objectIndexKey(identity, 1), lte: objectIndexKey(identity, this.#lastSeq), reverse: true, limit: 1 }).all());
+    return key === undefined ? 0 : seqOfObjectIndexKey(key);
+  }
+
   /** The last seq whose time is at or before `time` (RFC 3339, millisecond resolution); 0 if none. */
   async seqAt(time: string): Promise<number> {
     const { time: index } = this.#requireOpen('seqAt');

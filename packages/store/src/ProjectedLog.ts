@@ -1,7 +1,8 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta, type WatchEvent,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
+import type { AppendEvent } from './planAppend.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
 
 /**
@@ -69,8 +70,8 @@ export class ProjectedLog {
    * Appends the valid events; invalid ones are returned as rejections and never reach the log.
    * If the append itself fails, the in-memory projection is ahead of the log: discard this object.
    */
-  async record(events: readonly (WatchEvent & { time?: string })[]): Promise<RecordResult> {
-    const accepted: (WatchEvent & { time?: string })[] = [];
+  async record(events: readonly AppendEvent[]): Promise<RecordResult> {
+    const accepted: AppendEvent[] = [];
     const result: RecordResult = { seqs: [], deltas: [], rejected: [], notices: [] };
     events.forEach((event, index) => {
       try {

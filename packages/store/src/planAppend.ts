@@ -1,5 +1,5 @@
-import { MeshfoldError, type LoggedEvent, type WatchEvent } from '@meshfold/core';
-import { packEvent } from './eventCodec.js';
+import { MeshfoldError, type EventOrigin, type LoggedEvent, type WatchEvent } from '@meshfold/core';
+import { originProblem, packEvent } from './eventCodec.js';
 import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
 import { parseRfc3339 } from './parseRfc3339.js';
@@ -12,6 +12,8 @@ const values = new SliceBuilder();
 /** An event to append; `time` (RFC 3339) defaults to the clock at append. */
 export interface AppendEvent extends WatchEvent {
   time?: string;
+  /** Set only by a relist: see {@link EventOrigin}. */
+  origin?: EventOrigin;
 }
 
 /** Everything an append writes, computed before anything is written. */
@@ -51,7 +53,9 @@ function addEvent(plan: AppendPlan, input: AppendEvent, index: number, seq: numb
   checkShape(input, index);
   const epochMs = input.time === undefined ? Math.max(now, plan.lastEpochMs) : givenTime(input.time, index, plan.lastEpochMs);
   const time = input.time ?? new Date(epochMs).toISOString();
-  const event: LoggedEvent = { seq, time, type: input.type, object: input.object };
+  const event: LoggedEvent = input.origin === undefined
+    ? { seq, time, type: input.type, object: input.object }
+    : { seq, time, type: input.type, object: input.object, origin: input.origin };
   values.add(FORMAT_BYTE, encode(event, index));
   plan.events.push(event);
   plan.epochMs.push(epochMs);
@@ -64,6 +68,8 @@ function checkShape(input: AppendEvent, index: number): void {
     throw malformed(`append: event [${index}] has type ${String(input.type)}, expected ADDED, MODIFIED or DELETED`);
   }
   if (!isRecord(input.object)) throw malformed(`append: event [${index}] has no object`);
+  const origin = input.origin === undefined ? undefined : originProblem(input.origin);
+  if (origin) throw malformed(`append: event [${index}] origin ${origin}`);
 }
 
 function givenTime(time: unknown, index: number, lastEpochMs: number): number {

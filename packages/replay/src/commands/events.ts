@@ -43,7 +43,18 @@ export async function writeEventsJson(log: EventLog, range: { from: number; to: 
 }
 
 export function eventRow(e: LoggedEvent): string[] {
-  return [String(e.seq), e.time, e.type, safeIdentity(e)];
+  return [String(e.seq), e.time, e.origin ? `${e.type} (relist at seq ${e.origin.sync})` : e.type, safeIdentity(e)];
+}
+
+/**
+ * What an event recorded by a relist means, in words, or undefined for an event seen on a watch
+ * or read from a file. Shared by `history`, `why` and the inspector.
+ */
+export function relistNote(e: Pick<LoggedEvent, 'type' | 'origin'>): string | undefined {
+  if (!e.origin) return undefined;
+  return e.type === 'DELETED'
+    ? `removed by relist at seq ${e.origin.sync}: it was not in the cluster any more`
+    : `${e.type === 'ADDED' ? 'found' : 'found changed'} by relist at seq ${e.origin.sync}`;
 }
 
 export function safeIdentity(e: LoggedEvent): string {

@@ -3,7 +3,7 @@ import type { EventLog } from '@meshfold/store';
 import { formatTable } from '../formatTable.js';
 import type { Io } from '../Io.js';
 import { outputFormat, parseObjectKey } from '../resolvePoint.js';
-import { safeIdentity } from './events.js';
+import { relistNote, safeIdentity } from './events.js';
 
 export interface HistoryEntry {
   seq: number;
@@ -13,6 +13,10 @@ export interface HistoryEntry {
   object: string;
   deltas: Delta[];
   error?: { code: string; message: string };
+  /** Set when a relist recorded the event: the seq the relist began at. */
+  origin?: { sync: number };
+  /** The event's origin in words, e.g. `removed by relist at seq 12: it was not in the cluster any more`. */
+  note?: string;
 }
 
 /**
@@ -41,14 +45,16 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
     for (const event of batch) {
       const object = safeIdentity(event);
       const own = object === key;
+      const note = relistNote(event);
+      const origin = event.origin ? { origin: { sync: event.origin.sync }, note: note! } : {};
       try {
         const { deltas } = projector.apply(event, event.seq);
         const relevant = own ? [...deltas] : deltas.filter(involves);
-        if (own || relevant.length > 0) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: relevant });
+        if (own || relevant.length > 0) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: relevant, ...origin });
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         projector.skip(event.seq);
-        if (own) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: [], error: { code: err.code, message: err.message } });
+        if (own) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: [], error: { code: err.code, message: err.message }, ...origin });
       }
     }
   }
@@ -56,7 +62,7 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
 }
 
 function row(e: HistoryEntry): string[] {
-  const changes = e.error ? `rejected: ${e.error.code}` : e.deltas.map(describe).join('; ') || 'no change';
+  const changes = e.error ? `rejected: ${e.error.code}` : [e.note, ...e.deltas.map(describe)].filter(Boolean).join('; ') || 'no change';
   return [String(e.seq), e.time, `${e.type} ${e.object}`, changes];
 }
 

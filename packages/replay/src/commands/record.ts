@@ -1,95 +1,144 @@
-import { isMeshfoldError, type WatchEvent } from '@meshfold/core';
-import { EventLog, ProjectedLog } from '@meshfold/store';
-import { inputChunks } from '../inputChunks.js';
+import { isMeshfoldError, MeshfoldError } from '@meshfold/core';
+import { EventLog } from '@meshfold/store';
+import { inputChunks, openInput } from '../inputChunks.js';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
 import { progress } from '../progress.js';
 import { readInput, type InputItem } from '../readInput.js';
+import { onIdle } from '../recording/onIdle.js';
+import { Recorder, type SyncResult } from '../recording/Recorder.js';
+import { stopSignals } from '../recording/stopSignals.js';
 import type { ListenOptions } from '../serve/listenOptions.js';
-import { onIdle } from '../serve/onIdle.js';
 import { startInspector, type Inspector } from '../serve/startInspector.js';
-import { untilSignal } from '../serve/untilSignal.js';
 
 export interface RecordOptions {
   log?: string;
   delete?: boolean;
   snapshotEvery?: number;
   batch?: number;
+  /**
+   * The inputs together are the complete set of ServiceEntries and WorkloadEntries (in
+   * `namespaces` when given): whatever the log holds that is absent gets a synthesized DELETED.
+   */
+  sync?: boolean;
+  namespaces?: string[];
+  /** A line on stderr for every event read and every batch appended. */
+  verbose?: boolean;
   /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
   serve?: ListenOptions;
+  /** The clock events are stamped with as they are read, in epoch ms. Default: Date.now. */
+  now?: () => number;
+  /** Opens the log directory; tests pass a log whose writes fail. Default: EventLog.openDir. */
+  openLog?: (dir: string) => Promise<EventLog>;
 }
 
-/** With --serve, what is read is appended after this long a pause, so the page shows it. */
-const LIVE_FLUSH_MS = 50;
+/**
+ * What is read is appended after this long a pause in the input, so a slow live stream (kubectl
+ * watch) reaches the log within a moment of each event, not once a batch is full.
+ */
+export const IDLE_FLUSH_MS = 50;
 
 /**
- * Streams every input into the log: valid events are appended in atomic batches, everything else
- * is reported with its file and document index. Exit 1 when anything was rejected.
+ * Streams every input into the log: valid events are appended in atomic batches (when a batch is
+ * full, and whenever the input pauses), everything else is reported with its file and document
+ * index. SIGINT, SIGTERM and SIGHUP stop reading; what was read is appended and the summary
+ * printed as when the input ends. Exit 1 when anything was rejected.
  */
 export async function record(files: string[], options: RecordOptions, io: Io): Promise<number> {
   const dir = requireLogDir(options.log);
-  const log = await EventLog.openDir(dir);
+  if (options.sync && options.delete) throw new MeshfoldError('CLI_USAGE', '--sync and --delete do not go together: a relist records what exists');
+  if (options.namespaces?.length && !options.sync) throw new MeshfoldError('CLI_USAGE', '--namespace only applies to --sync (the namespaces the set is complete for)');
+  const log = await (options.openLog ?? ((d: string) => EventLog.openDir(d)))(dir);
+  const stop = stopSignals();
   let inspector: Inspector | undefined;
   return withLog(log, async () => {
     if (options.serve) {
       inspector = await startInspector(log, { ...options.serve, follow: true, warn: (text) => io.err(text) });
       io.err(`meshfold inspector at ${inspector.url} (following this log)\n`);
     }
-    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
-    const firstSeq = log.lastSeq + 1;
     const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
-    let rejected = 0;
-    let pending: InputItem[] = [];
+    const recorder = await Recorder.open(log, {
+      snapshotEvery: options.snapshotEvery ?? 1000,
+      batch: options.batch ?? 1000,
+      verbose: Boolean(options.verbose),
+      ...(options.now && { now: options.now }),
+      err: (text) => io.err(text),
+    });
     const flush = async () => {
-      const result = await projected.record(pending.map((item) => item.event as WatchEvent));
-      for (const r of result.rejected) {
-        const item = pending[r.index]!;
-        rejected++;
-        io.err(`${r.error.code}: ${position(item)}: ${r.error.message}\n`);
-      }
-      for (const n of result.notices) io.err(`warning: ${n.code}: ${n.message}\n`);
-      pending = [];
-      bar.update(log.lastSeq - firstSeq + 1, 0);
+      await recorder.flush();
+      bar.update(recorder.appended, 0);
     };
+    // With --sync every input is read before anything is recorded: the set must be whole.
+    const set: InputItem[] | undefined = options.sync ? [] : undefined;
+    let failure: unknown;
+    let unreadable: string | undefined;
     try {
       for (const file of files.length > 0 ? files : ['-']) {
-        const items = readInput(inputChunks(file, io.stdin), { source: file === '-' ? '<stdin>' : file, delete: Boolean(options.delete) });
+        if (stop.signal) break;
+        const source = file === '-' ? '<stdin>' : file;
+        const stream = openInput(file, io.stdin);
+        const items = readInput(inputChunks(stream, source), { source, delete: Boolean(options.delete) });
         try {
-          for await (const item of inspector ? onIdle(items, LIVE_FLUSH_MS, () => (pending.length > 0 ? flush() : undefined)) : items) {
-            if (item.error) {
-              rejected++;
-              io.err(`${item.error.code}: ${item.error.message}\n`);
+          for await (const item of onIdle(items, IDLE_FLUSH_MS, flush, stop.stopped)) {
+            if (set) {
+              set.push(item);
               continue;
             }
-            pending.push(item);
-            if (pending.length >= (options.batch ?? 1000)) await flush();
+            await recorder.add(item);
+            if (recorder.pending === 0) bar.update(recorder.appended, 0);
           }
         } catch (err) {
-          // Like any rejected input: reported, and the events read before and the other inputs are kept.
+          // Like any rejected input: reported, and the events read before it and the other inputs
+          // are kept; a relist missing part of its input is not the complete set any more.
           if (!isMeshfoldError(err) || err.code !== 'INPUT_UNREADABLE') throw err;
-          rejected++;
+          recorder.rejected++;
+          unreadable ??= err.message;
           io.err(`${err.toLine()}\n`);
         }
+        // Stopped by a signal: the input may never end by itself (a terminal, a pipe from a
+        // writer that is still running), so it is closed here and the process can exit.
+        if (stop.signal) (stream as { destroy?: () => void }).destroy?.();
       }
-    } finally {
+      if (set) {
+        const synced = await recorder.sync(set, { ...(options.namespaces?.length && { namespaces: options.namespaces }), complete: !stop.signal && unreadable === undefined,
+          ...(unreadable !== undefined && !stop.signal && { why: 'an input of the set could not be read' }),
+        });
+        io.out(describeSync(synced));
+      }
+      if (stop.signal) {
+        const held = recorder.pending;
+        io.err(`stopping on ${stop.signal}: appending the ${held} event${held === 1 ? '' : 's'} read and not yet appended\n`);
+      }
+    } catch (err) {
       // A read that fails half-way (an I/O error) still keeps the valid events read before it.
-      if (pending.length > 0) await flush();
+      failure = err;
     }
-    await projected.snapshot();
+    if (!recorder.failure) {
+      try {
+        await recorder.finish();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
     bar.done();
-    const count = log.lastSeq - firstSeq + 1;
-    const range = count > 0 ? `seq ${firstSeq}..${log.lastSeq}` : 'nothing appended';
-    io.out(`recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${rejected}\n`);
-    if (inspector) {
+    io.out(recorder.summary());
+    // A failed append is reported after the summary of what was saved before it.
+    if (recorder.failure || failure) throw recorder.failure ?? failure;
+    if (inspector && !stop.signal) {
       io.err(`input ended; still serving ${inspector.url}; Ctrl-C to stop\n`);
-      await untilSignal();
-      await inspector.close(); // before withLog closes the log under it
+      await stop.stopped;
     }
-    return rejected > 0 ? 1 : 0;
-  }).finally(() => inspector?.close()); // on failure too
+    await inspector?.close(); // before withLog closes the log under it
+    return recorder.rejected > 0 ? 1 : 0;
+  }).finally(async () => {
+    stop.dispose();
+    await inspector?.close(); // on failure too
+  });
 }
 
-/** As the input reader words positions: `file: document 3, item 1 (line 41)`. */
-function position(item: InputItem): string {
-  return `${item.source}: document ${item.index}${item.item !== undefined ? `, item ${item.item}` : ''} (line ${item.line})`;
+/** `relist (seq 12): 40 unchanged, 1 added, 2 modified, 3 removed (not in the set any more)`. */
+export function describeSync(r: SyncResult): string {
+  const at = r.seq > 0 ? ` (seq ${r.seq})` : '';
+  const counts = `${r.unchanged} unchanged, ${r.added} added, ${r.modified} modified, ${r.removed} removed (not in the set any more)`;
+  return `relist${at}: ${counts}${r.incomplete ? `; nothing removed: ${r.incomplete}` : ''}\n`;
 }

@@ -3,7 +3,7 @@ import type { EventLog } from '@meshfold/store';
 import { explainAssociation, type Reason } from '../explainAssociation.js';
 import type { Io } from '../Io.js';
 import { outputFormat, parseNameKey, resolvePoint } from '../resolvePoint.js';
-import { safeIdentity } from './events.js';
+import { relistNote, safeIdentity } from './events.js';
 
 export interface WhyAnswer {
   seq: number;
@@ -37,8 +37,11 @@ export async function explainAt(log: EventLog, seKey: string, weKey: string, seq
   const projector = new Projector();
   let since: WhyAnswer['since'];
   let rejected: WhyAnswer['rejected'];
+  /** The last event about each of the two objects, to say how an absent one went away. */
+  const lastOf = new Map<string, LoggedEvent>();
   for (const at of await pairSeqs(log, seKey, weKey, seq)) {
     const event = (await log.get(at))!;
+    lastOf.set(safeIdentity(event), event);
     try {
       const { deltas } = projector.replay(event, event.seq);
       if (deltas.some((d) => (d.type === 'association-added' || d.type === 'association-removed')
@@ -49,7 +52,14 @@ export async function explainAt(log: EventLog, seKey: string, weKey: string, seq
       rejected = { seq: event.seq, object: safeIdentity(event), code: err.code, message: err.message };
     }
   }
-  const { associated, reasons } = explainAssociation(projector.state, seKey, weKey);
+  const explained = explainAssociation(projector.state, seKey, weKey);
+  const { associated } = explained;
+  // An object removed by a relist was not deleted on a watch: say so where its absence is the reason.
+  const reasons = explained.reasons.map((r) => {
+    const last = r.code === 'SE_ABSENT' ? lastOf.get(`ServiceEntry/${seKey}`) : r.code === 'WE_ABSENT' ? lastOf.get(`WorkloadEntry/${weKey}`) : undefined;
+    const note = last?.type === 'DELETED' ? relistNote(last) : undefined;
+    return note ? { ...r, message: `${r.message}: ${note}` } : r;
+  });
   return {
     seq, serviceEntry: seKey, workloadEntry: weKey, associated,
     ...(since && { since }), reasons, ...(rejected && { rejected }),
@@ -62,7 +72,8 @@ async function pairSeqs(log: EventLog, seKey: string, weKey: string, to: number)
 }
 
 function describe(e: LoggedEvent): NonNullable<WhyAnswer['since']> {
-  return { seq: e.seq, time: e.time, event: `${e.type} ${safeIdentity(e)}` };
+  const note = relistNote(e);
+  return { seq: e.seq, time: e.time, event: `${e.type} ${safeIdentity(e)}${note ? `, ${note}` : ''}` };
 }
 
 function text(a: WhyAnswer): string {

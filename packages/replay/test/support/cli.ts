@@ -139,14 +139,18 @@ export function parseWatchStream(text: string): unknown[] {
   return text.split(/\n(?=\{)/).filter((s) => s.trim() !== '').map((s) => JSON.parse(s) as unknown);
 }
 
-/** Matches `recorded N events (seq A..B); rejected R` and returns the numbers. */
-export function recordSummary(stdout: string): { count: number; first?: number; last?: number; rejected: number } {
-  const m = /^recorded (\d+) events? \((?:seq (\d+)\.\.(\d+)|nothing appended)\); rejected (\d+)$/m.exec(stdout);
+/**
+ * Matches `recorded N events (seq A..B); rejected R; skipped S` and returns the numbers;
+ * `skipped` only when S is not 0, so most tests compare {count, first, last, rejected}.
+ */
+export function recordSummary(stdout: string): { count: number; first?: number; last?: number; rejected: number; skipped?: number } {
+  const m = /^recorded (\d+) events? \((?:seq (\d+)\.\.(\d+)|nothing appended)\); rejected (\d+); skipped (\d+)$/m.exec(stdout);
   assert.ok(m, `record's summary line not found in: ${JSON.stringify(stdout)}`);
   return {
     count: Number(m![1]),
     ...(m![2] !== undefined && { first: Number(m![2]), last: Number(m![3]) }),
     rejected: Number(m![4]),
+    ...(m![5] !== '0' && { skipped: Number(m![5]) }),
   };
 }
 

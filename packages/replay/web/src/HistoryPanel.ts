@@ -53,7 +53,8 @@ export class HistoryPanel {
   /** `object` is the one asked about: only another object's event names its object. */
   #row(e: HistoryEntry, object: string): HTMLTableRowElement {
     const changes = e.error ? [h('li', { class: 'removed' }, `rejected: ${e.error.code}: ${e.error.message}`)]
-      : e.deltas.length > 0 ? e.deltas.map(describe) : [h('li', { class: 'muted' }, 'no change')];
+      : e.deltas.length > 0 || e.note ? [...(e.note ? [h('li', { class: 'muted' }, e.note)] : []), ...e.deltas.map(describe)]
+      : [h('li', { class: 'muted' }, 'no change')];
     return h('tr', { 'data-testid': 'history-entry', 'data-seq': e.seq },
       h('td', {}, h('button', { type: 'button', class: 'link num', title: 'go to this seq', onClick: () => this.#onSelect(e.seq) }, e.seq)),
       h('td', {}, timeOf(e.time)),

@@ -99,7 +99,8 @@ export class Timeline {
     return h('tr', { 'data-testid': 'event', 'data-seq': e.seq, onClick: () => this.#on.select(e.seq) },
       h('td', { class: 'num' }, e.seq),
       h('td', {}, timeOf(e.time)),
-      h('td', {}, h('span', { class: `badge ${e.type.toLowerCase()}` }, e.type)),
+      h('td', {}, h('span', { class: `badge ${e.type.toLowerCase()}` }, e.type),
+        e.origin ? h('div', { class: 'muted', title: `recorded by the relist that began at seq ${e.origin.sync}` }, 'relist') : ''),
       h('td', {}, h('button', {
         type: 'button', class: 'link', title: `history of ${key}`,
         onClick: (ev) => { ev.stopPropagation(); this.#on.object(key); },
