@@ -27,4 +27,5 @@ export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot 
 export { pairChanges, type PairChangesOptions } from './pairChanges.js';
 export { project, type ProjectionStep } from './project.js';
 export { stateStats, type StateStats } from './stateStats.js';
+export { parseRfc3339, RFC3339_RULE } from './parseRfc3339.js';
 export { Interner } from './Interner.js';
