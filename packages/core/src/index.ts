@@ -1,4 +1,7 @@
-export { MeshfoldError, isMeshfoldError, type ErrorCode, type ValidationIssue } from './MeshfoldError.js';
+export {
+  ERROR_CODES, isErrorCode, exitStatus, httpStatus, type ErrorCode, type ErrorCodeInfo,
+} from './errorCodes.js';
+export { MeshfoldError, isMeshfoldError, type MeshfoldErrorOptions, type ValidationIssue } from './MeshfoldError.js';
 export * from './objects.js';
 export type {
   ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits, PortRecord,
