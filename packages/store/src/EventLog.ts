@@ -1,4 +1,4 @@
-import { MeshfoldError, parseRfc3339, type LoggedEvent } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, parseRfc3339, type LoggedEvent } from '@meshfold/core';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
@@ -339,7 +339,7 @@ export class EventLog {
   }
 
   #closedUnder(err: unknown): boolean {
-    return this.#status !== 'open' && err instanceof MeshfoldError && err.code === 'STORE_NOT_OPEN';
+    return this.#status !== 'open' && isMeshfoldError(err, 'STORE_NOT_OPEN');
   }
 
   async #writeSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
@@ -378,7 +378,7 @@ export class EventLog {
     try {
       return decodeSnapshot(value, seq);
     } catch (err) {
-      if (!(err instanceof MeshfoldError)) throw err;
+      if (!isMeshfoldError(err)) throw err;
       this.#report({ code: err.code, message: `${this.#name}: ${err.message}; ignored`, seq });
       return undefined;
     }
