@@ -6,16 +6,16 @@ export const RFC3339_RULE = 'YYYY-MM-DDTHH:MM:SS[.fraction] on a calendar day, w
 
 /**
  * Epoch milliseconds of an RFC 3339 timestamp, or undefined when `text` is not one.
- * `Date.parse` alone accepts many other shapes (a time without a zone, read as local time) and
- * rolls Feb 30 over to March, which would silently move an as-of query, so the shape and the day
- * are checked first. The CLI, the inspector and the store all read times with this function, so
+ * `Date.parse` alone accepts many other shapes (a time without a zone, read as local time, or
+ * 24:00 for the next midnight) and rolls Feb 30 over to March, which would silently move an as-of
+ * query, so the shape, the day and the hour are checked first. The CLI, the inspector and the store all read times with this function, so
  * none of them accepts a time another rejects.
  */
 export function parseRfc3339(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
-  const [, year, month, day] = match.map(Number) as [number, number, number, number];
-  if (!isCalendarDay(year, month, day)) return undefined;
+  const [, year, month, day, hour] = match.map(Number) as [number, number, number, number, number];
+  if (!isCalendarDay(year, month, day) || hour > 23) return undefined;
   const ms = Date.parse(text.toUpperCase().replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -27,6 +27,11 @@ test('a day that does not exist is refused, not rolled over into the next month'
   assert.is(parseRfc3339('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29));
 });
 
+test('24:00, which Date.parse reads as the next midnight, is not an RFC 3339 hour', () => {
+  assert.is(parseRfc3339('2024-01-01T24:00:00Z'), undefined);
+  assert.is(parseRfc3339('2024-01-01T23:59:59.999Z'), Date.UTC(2024, 0, 2) - 1);
+});
+
 test('other shapes Date.parse accepts are refused', () => {
   for (const text of ['2024-01-01', 'Mon, 01 Jan 2024 00:00:00 GMT', '1704067200000', 'yesterday', '']) {
     assert.is(parseRfc3339(text), undefined, text);
