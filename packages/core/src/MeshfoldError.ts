@@ -1,27 +1,4 @@
-/**
- * Every error meshfold raises carries a stable `code` that scripts can match on,
- * and a message that names the object, the position and the rule that was broken.
- */
-export type ErrorCode =
-  | 'INPUT_INVALID_OBJECT'
-  | 'INPUT_UNSUPPORTED_KIND'
-  | 'INPUT_MALFORMED'
-  | 'INPUT_UNKNOWN_DELETE'
-  | 'STORE_NOT_OPEN'
-  | 'STORE_LOG_IN_USE'
-  | 'STORE_CORRUPT_VALUE'
-  | 'STORE_UNKNOWN_FORMAT'
-  | 'STORE_SEQ_GAP'
-  | 'STORE_SNAPSHOT_REJECTED'
-  | 'STORE_IO'
-  | 'STORE_NOT_FOUND'
-  | 'STORE_READ_ONLY'
-  | 'INPUT_UNREADABLE'
-  | 'CLI_USAGE'
-  | 'CLI_NOT_FOUND'
-  | 'WATCH_KUBECTL_NOT_FOUND'
-  | 'WATCH_KUBECTL_FAILED'
-  | (string & {});
+import { isErrorCode, type ErrorCode } from './errorCodes.js';
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. `spec.ports[1].name`. */
@@ -30,12 +7,28 @@ export interface ValidationIssue {
   rule: string;
 }
 
+/**
+ * What a MeshfoldError carries besides its message: `cause`, as in ES2022's `Error` options (the
+ * failure this one explains), and details for scripts (e.g. `seq`, `object`, `issues`).
+ */
+export interface MeshfoldErrorOptions {
+  readonly cause?: unknown;
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * Every error meshfold raises carries a stable `code` from the registry (`ERROR_CODES`) that
+ * scripts can match on, and a message that names the object, the position and the rule that was
+ * broken.
+ */
 export class MeshfoldError extends Error {
   readonly code: ErrorCode;
+  /** Everything passed in `options` except `cause`. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, options: MeshfoldErrorOptions = {}) {
+    const { cause, ...details } = options;
+    super(message, 'cause' in options ? { cause } : undefined);
     this.name = 'MeshfoldError';
     this.code = code;
     this.details = details;
@@ -47,6 +40,13 @@ export class MeshfoldError extends Error {
   }
 }
 
-export function isMeshfoldError(err: unknown): err is MeshfoldError {
-  return err instanceof MeshfoldError;
+/**
+ * Whether `err` is a MeshfoldError (with `code`, when given). It looks at the error's name and
+ * checks its `code` against the registry instead of using `instanceof`: an application can hold
+ * two copies of this package (one beside @meshfold/store, one of its own), each with its own class.
+ */
+export function isMeshfoldError<C extends ErrorCode = ErrorCode>(err: unknown, code?: C): err is MeshfoldError & { readonly code: C } {
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, code: actual, message } = err as { name?: unknown; code?: unknown; message?: unknown };
+  return name === 'MeshfoldError' && typeof message === 'string' && isErrorCode(actual) && (code === undefined || actual === code);
 }

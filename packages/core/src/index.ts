@@ -1,4 +1,7 @@
-export { MeshfoldError, isMeshfoldError, type ErrorCode, type ValidationIssue } from './MeshfoldError.js';
+export {
+  ERROR_CODES, isErrorCode, exitStatus, httpStatus, type ErrorCode, type ErrorCodeInfo,
+} from './errorCodes.js';
+export { MeshfoldError, isMeshfoldError, type MeshfoldErrorOptions, type ValidationIssue } from './MeshfoldError.js';
 export * from './objects.js';
 export type {
   ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits, PortRecord,
@@ -27,4 +30,5 @@ export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot 
 export { pairChanges, type PairChangesOptions } from './pairChanges.js';
 export { project, type ProjectionStep } from './project.js';
 export { stateStats, type StateStats } from './stateStats.js';
+export { parseRfc3339, RFC3339_RULE } from './parseRfc3339.js';
 export { Interner } from './Interner.js';

@@ -1,6 +1,6 @@
 import { concatMap, defer, EMPTY, of, type OperatorFunction } from 'rxjs';
 import type { Change } from './applyChange.js';
-import { MeshfoldError } from './MeshfoldError.js';
+import { isMeshfoldError, type MeshfoldError } from './MeshfoldError.js';
 import type { WatchEvent } from './objects.js';
 import { pairEvent, type PairResult } from './pairEvent.js';
 import type { ObjectRecord } from './records.js';
@@ -44,7 +44,7 @@ function tryPair(
   try {
     return pairEvent((key) => cache.get(key), event, seq, intern);
   } catch (err) {
-    if (!(err instanceof MeshfoldError) || !options.onRejected) throw err;
+    if (!isMeshfoldError(err) || !options.onRejected) throw err;
     options.onRejected(err);
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { Change } from './applyChange.js';
+import type { ErrorCode } from './errorCodes.js';
 import { MeshfoldError } from './MeshfoldError.js';
 import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
 import type { ObjectRecord } from './records.js';
@@ -10,7 +11,7 @@ export interface PairResult {
   /** Absent when the event changes nothing (a delete of an object never seen). */
   readonly change?: Change;
   /** Something worth reporting that is not an error, e.g. a delete of an unknown object. */
-  readonly notice?: { readonly code: string; readonly message: string };
+  readonly notice?: { readonly code: ErrorCode; readonly message: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 import sade from 'sade';
-import { isMeshfoldError, MeshfoldError } from '@meshfold/core';
+import { exitStatus, isMeshfoldError, MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
@@ -29,12 +29,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (!parsed?.handler) return 0; // --help or --version was printed
     return await parsed.handler(...parsed.args);
   } catch (err) {
-    if (isMeshfoldError(err)) {
-      io.err(`${err.toLine()}\n`);
-      return err.code === 'CLI_USAGE' ? 2 : 1;
-    }
-    io.err(`INTERNAL: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    return 1;
+    // Anything uncoded is a bug: reported with its stack, so it can be found.
+    const error = isMeshfoldError(err) ? err : new MeshfoldError('INTERNAL', err instanceof Error ? err.stack ?? err.message : String(err), { cause: err });
+    io.err(`${error.toLine()}\n`);
+    return exitStatus(error.code);
   }
 }
 

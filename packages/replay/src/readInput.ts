@@ -136,7 +136,7 @@ const ACCEPTED_KINDS: readonly string[] = ['ServiceEntry', 'WorkloadEntry'];
 const ACCEPTED_API_VERSIONS: readonly string[] = ISTIO_VERSIONS.map((v) => `${ISTIO_GROUP}/${v}`);
 const ACCEPTED = `only ServiceEntry and WorkloadEntry of ${ISTIO_GROUP} ${ISTIO_VERSIONS.join(', ')} are recorded`;
 const EVENT_TYPES: readonly string[] = ['ADDED', 'MODIFIED', 'DELETED'];
-const WATCH_TYPES: readonly string[] = [...EVENT_TYPES, 'BOOKMARK', 'ERROR'];
+const KUBECTL_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, 'BOOKMARK', 'ERROR'];
 
 interface Position {
   source: string;
@@ -159,7 +159,7 @@ function interpret(doc: RawDocument, index: number, opts: ReadInputOptions): Inp
 
 /** `{type, object}` as kubectl prints watch events; a Kubernetes object always has a `kind`. */
 function isWatchEvent(value: Record<string, unknown>): boolean {
-  return !('kind' in value) && ('object' in value || WATCH_TYPES.includes(value.type as string));
+  return !('kind' in value) && ('object' in value || KUBECTL_EVENT_TYPES.includes(value.type as string));
 }
 
 function fromWatchEvent(value: Record<string, unknown>, at: Position): InputItem[] {

@@ -1,4 +1,4 @@
-import { MeshfoldError } from '@meshfold/core';
+import { MeshfoldError, parseRfc3339, RFC3339_RULE } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 
 /**
@@ -15,8 +15,10 @@ export async function resolvePoint(log: EventLog, value: unknown, what = '--at')
     }
     return seq;
   }
-  if (Number.isNaN(Date.parse(text)) || !/^\d{4}-\d\d-\d\dT/.test(text)) {
-    throw new MeshfoldError('CLI_USAGE', `${what} ${JSON.stringify(text)} is neither a seq nor an RFC 3339 time`);
+  // Checked here, with the parser the store uses, so a time the store would refuse is the
+  // caller's usage error naming the argument, not a failure of the log.
+  if (parseRfc3339(text) === undefined) {
+    throw new MeshfoldError('CLI_USAGE', `${what} ${JSON.stringify(text)} is neither a seq nor an RFC 3339 time (${RFC3339_RULE})`);
   }
   return log.seqAt(text);
 }

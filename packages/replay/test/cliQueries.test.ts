@@ -270,6 +270,22 @@ test('--at that is neither a seq nor a time is a one-line CLI_USAGE error', asyn
   assertOneLineError(await runCli(['associations', '--log', LOG, '--at', 'yesterday']), 'CLI_USAGE', 2);
 });
 
+test('a time without a zone, or on a day that does not exist, is a one-line CLI_USAGE error naming the argument and the rule, exit 2', async () => {
+  const cases: [string[], string][] = [
+    [['endpoints', '--at', '2024-01-01T00:00:00'], '--at "2024-01-01T00:00:00"'],
+    [['associations', '--at', '2024-02-30T00:00:00Z'], '--at "2024-02-30T00:00:00Z"'],
+    [['why', 'default/test-se', 'default/test-we', '--at', '2024-01-01T00:00:00'], '--at "2024-01-01T00:00:00"'],
+    [['events', '--from', '2024-01-01T00:00:00'], '--from "2024-01-01T00:00:00"'],
+    [['events', '--to', '2024-01-01T00:00:00'], '--to "2024-01-01T00:00:00"'],
+    [['diff', '2024-01-01T00:00:00', '8'], 'FROM "2024-01-01T00:00:00"'],
+  ];
+  for (const [args, named] of cases) {
+    const msg = assertOneLineError(await runCli([...args, '--log', LOG]), 'CLI_USAGE', 2);
+    assert.ok(msg.startsWith(`${named} is neither a seq nor an RFC 3339 time`), `${args.join(' ')}: ${msg}`);
+    assert.match(msg, 'Z or +HH:MM', `the message states the rule: ${msg}`);
+  }
+});
+
 test('a missing log directory is STORE_NOT_FOUND and is not created', async () => {
   const missing = dir.join('no-such-log');
   const msg = assertOneLineError(await runCli(['endpoints', '--log', missing]), 'STORE_NOT_FOUND');

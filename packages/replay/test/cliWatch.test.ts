@@ -38,7 +38,13 @@ interface WatchRun { code: number | null; signal: string | null; stdout: string;
  * Runs `meshfold watch --log LOG ...args` with the stand-in kubectl playing `scenario`; sends
  * SIGINT once `until(stderr)` holds (never, for runs that must end by themselves).
  */
-async function runWatch(scenario: object, args: string[] = [], until?: (stderr: string) => boolean, path = `${STAND_IN}:${process.env.PATH}`): Promise<WatchRun> {
+/**
+ * Runs `meshfold watch` against the stand-in kubectl until `until` holds — asked whenever stderr
+ * grows and every 50 ms, with the kubectl calls made so far (each stand-in logs its call as it
+ * starts, which on a loaded machine may come after the line that prompted the check) — then
+ * stops it with SIGINT.
+ */
+async function runWatch(scenario: object, args: string[] = [], until?: (stderr: string, calls: string[][]) => boolean, path = `${STAND_IN}:${process.env.PATH}`): Promise<WatchRun> {
   const state = dir.join(`state-${++n}`);
   mkdirSync(state);
   writeFileSync(`${state}/calls.log`, '');
@@ -52,14 +58,20 @@ async function runWatch(scenario: object, args: string[] = [], until?: (stderr: 
   let stderr = '';
   let sent = false;
   child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+  const callsSoFar = () => readFileSync(`${state}/calls.log`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+  const check = () => {
+    if (!sent && until?.(stderr, callsSoFar())) { sent = true; child.kill('SIGINT'); }
+  };
   child.stderr.on('data', (b: Buffer) => {
     stderr += b.toString();
-    if (!sent && until?.(stderr)) { sent = true; child.kill('SIGINT'); }
+    check();
   });
+  const poll = setInterval(check, 50);
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const [code, signal] = await once(child, 'close') as [number | null, string | null];
   clearTimeout(timer);
-  const calls = readFileSync(`${state}/calls.log`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+  clearInterval(poll);
+  const calls = callsSoFar();
   return { code, signal, stdout, stderr, calls, log };
 }
 
@@ -120,7 +132,7 @@ test('watch events are recorded as they come; a 410 Gone and a dropped connectio
 
 test("the user's kubectl flags are passed through; each kind is watched by its own kubectl (kubectl refuses -w on two)", async () => {
   const r = await runWatch({ list: [{ items: [] }], 'watch-serviceentries': HANG, 'watch-workloadentries': [{ exit: 0 }] },
-    ['--context', 'prod', '--kubeconfig', '/home/me/.kube/prod', '-n', 'shop'], (stderr) => stderr.includes('watch: restart 1'));
+    ['--context', 'prod', '--kubeconfig', '/home/me/.kube/prod', '-n', 'shop'], (stderr, calls) => stderr.includes('watch: restart 1') && calls.length >= 3);
   assert.is(r.code, 0, r.stderr);
   const flags = ['--context', 'prod', '--kubeconfig', '/home/me/.kube/prod', '-n', 'shop'];
   assert.equal(r.calls[0], ['get', 'serviceentries.networking.istio.io,workloadentries.networking.istio.io', '-o', 'json', ...flags]);
@@ -132,7 +144,7 @@ test("the user's kubectl flags are passed through; each kind is watched by its o
 });
 
 test('without -n, watch lists and watches all namespaces (-A)', async () => {
-  const r = await runWatch({ list: [{ items: [] }], 'watch-serviceentries': HANG, 'watch-workloadentries': [{ exit: 0 }] }, [], (stderr) => stderr.includes('watch: restart 1'));
+  const r = await runWatch({ list: [{ items: [] }], 'watch-serviceentries': HANG, 'watch-workloadentries': [{ exit: 0 }] }, [], (stderr, calls) => stderr.includes('watch: restart 1') && calls.length >= 3);
   assert.is(r.code, 0, r.stderr);
   assert.ok(r.calls.length >= 3, JSON.stringify(r.calls));
   assert.ok(r.calls.every((c) => c.at(-1) === '-A'), JSON.stringify(r.calls));

@@ -131,6 +131,22 @@ test('bad parameters are 400 with a coded error', async () => {
   await assertError('/api/endpoints?at=7&at=8', 400, 'CLI_USAGE');
 });
 
+test('a time without a zone, or on a day that does not exist, is 400 CLI_USAGE naming the parameter, not a server failure', async () => {
+  const cases: [string, string][] = [
+    ['/api/endpoints?at=2024-01-01T00:00:00', 'at "2024-01-01T00:00:00"'],
+    ['/api/eds?at=2024-01-01T00:00:00', 'at "2024-01-01T00:00:00"'],
+    ['/api/associations?at=2024-02-30T00:00:00Z', 'at "2024-02-30T00:00:00Z"'],
+    [`/api/why?se=${SE}&we=${WE}&at=2024-01-01T00:00:00`, 'at "2024-01-01T00:00:00"'],
+    ['/api/diff?from=2024-01-01T00:00:00&to=8', 'from "2024-01-01T00:00:00"'],
+    ['/api/events?to=2024-01-01T00:00:00', 'to "2024-01-01T00:00:00"'],
+  ];
+  for (const [path, named] of cases) {
+    const message = await assertError(path, 400, 'CLI_USAGE');
+    assert.ok(message.startsWith(`${named} is neither a seq nor an RFC 3339 time`), `${path}: ${message}`);
+    assert.match(message, 'Z or +HH:MM', `the message states the rule: ${message}`);
+  }
+});
+
 test('unknown paths are 404, other methods than GET/HEAD 405, foreign Host names 403', async () => {
   await assertError('/api/nope', 404, 'SERVE_NOT_FOUND');
   await assertError('/etc/passwd', 404, 'SERVE_NOT_FOUND');

@@ -1,4 +1,4 @@
-import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, parseRfc3339, type LoggedEvent } from '@meshfold/core';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
@@ -6,7 +6,6 @@ import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
-import { parseRfc3339 } from './parseRfc3339.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
@@ -366,7 +365,7 @@ export class EventLog {
   }
 
   #closedUnder(err: unknown): boolean {
-    return this.#status !== 'open' && err instanceof MeshfoldError && err.code === 'STORE_NOT_OPEN';
+    return this.#status !== 'open' && isMeshfoldError(err, 'STORE_NOT_OPEN');
   }
 
   async #writeSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
@@ -405,7 +404,7 @@ export class EventLog {
     try {
       return decodeSnapshot(value, seq);
     } catch (err) {
-      if (!(err instanceof MeshfoldError)) throw err;
+      if (!isMeshfoldError(err)) throw err;
       this.#report({ code: err.code, message: `${this.#name}: ${err.message}; ignored`, seq });
       return undefined;
     }

@@ -65,7 +65,7 @@ async function commit(log: EventLog, bulk: BulkReplay, keepSeqs: boolean): Promi
   try {
     bulk.commit(restore);
   } catch (err) {
-    if (!isMeshfoldError(err) || err.code !== 'INPUT_INVALID_OBJECT') throw err;
+    if (!isMeshfoldError(err, 'INPUT_INVALID_OBJECT')) throw err;
     // Only an object logged as checked by this version reaches commit unvalidated.
     throw new MeshfoldError('STORE_CORRUPT_VALUE', `replay: an event logged as checked by ${PROJECTOR_VERSION} is invalid: ${err.message}`);
   }

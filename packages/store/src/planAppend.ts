@@ -1,8 +1,7 @@
-import { MeshfoldError, type EventOrigin, type LoggedEvent, type WatchEvent } from '@meshfold/core';
+import { MeshfoldError, parseRfc3339, type EventOrigin, type LoggedEvent, type WatchEvent } from '@meshfold/core';
 import { originProblem, packEvent } from './eventCodec.js';
 import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
-import { parseRfc3339 } from './parseRfc3339.js';
 import { SliceBuilder } from './SliceBuilder.js';
 import { FORMAT_BYTE } from './valueCodec.js';
 

@@ -1,4 +1,4 @@
-import { MeshfoldError, type ErrorCode } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, type ErrorCode } from '@meshfold/core';
 
 interface CodedError {
   code?: unknown;
@@ -12,11 +12,9 @@ interface CodedError {
  * operation, e.g. `log /data/x: append`. MeshfoldErrors pass through unchanged.
  */
 export function storeError(err: unknown, where: string): MeshfoldError {
-  if (err instanceof MeshfoldError) return err;
+  if (isMeshfoldError(err)) return err;
   const code = storeCode(err);
-  const error = new MeshfoldError(code, `${where}: ${explain(code, err)}`, { cause: err });
-  Object.defineProperty(error, 'cause', { value: err, enumerable: false });
-  return error;
+  return new MeshfoldError(code, `${where}: ${explain(code, err)}`, { cause: err });
 }
 
 function storeCode(err: unknown): ErrorCode {

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMeshfoldError, MeshfoldError, type LoggedEvent } from '@meshfold/core';
+import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Query } from './Query.js';
 import type { Router } from './Router.js';
+import { publicError } from './sendError.js';
 
 /**
  * Past this many unsent bytes the client is too slow: the stream ends and EventSource reconnects
@@ -45,8 +46,8 @@ function follow(res: ServerResponse, ctx: InspectorContext, from: number): void 
   const subscription = ctx.log.tail(from).subscribe({
     next: (event: LoggedEvent) => writer(`id: ${event.seq}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`),
     error: (err: unknown) => {
-      const error = isMeshfoldError(err) ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: String(err) };
-      writer(`event: error\ndata: ${JSON.stringify({ error })}\n\n`, true);
+      const error = publicError(err, ctx.warn);
+      writer(`event: error\ndata: ${JSON.stringify({ error: { code: error.code, message: error.message } })}\n\n`, true);
     },
     complete: () => writer('', true),
   });
