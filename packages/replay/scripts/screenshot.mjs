@@ -1,6 +1,6 @@
 // Regenerates docs/inspector.png: the inspector on the demo log at seq 8 (the istio#25678
 // relabel), with test-we's history open and the why panel answering for test-se/test-we.
-// Same browser setup as test/serveBrowser.test.ts. Run after `npm run build`:
+// Same browser setup as test/serveBrowser.integration.test.ts. Run after `npm run build`:
 //   node packages/replay/scripts/screenshot.mjs [out.png]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

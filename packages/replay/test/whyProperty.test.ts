@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { identityOf, isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
-import { watchStream } from '@meshfold/core/testing';
+import { watchStream } from '@meshfold/testing';
 import { EventLog } from '@meshfold/store';
 import { explainAssociation, explainAt, type WhyAnswer } from '../src/index.js';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isMeshfoldError, Projector } from '@meshfold/core';
-import { watchStream } from '@meshfold/core/testing';
+import { watchStream } from '@meshfold/testing';
 import { EventLog, loadState, ProjectedLog, replayOnto } from '../src/index.js';
 
 const RUNS = Number(process.env.MESHFOLD_PROPERTY_RUNS ?? 1500) / 5;

@@ -1,0 +1,2 @@
+// Types of index.js: core's compiled declarations for the same module.
+export * from '../core/dist/test/support/arbitraries.js';
