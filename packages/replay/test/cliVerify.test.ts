@@ -1,13 +1,15 @@
 // Damage done on purpose to a recorded log, through LevelDB directly (classic-level, as the store
 // opens it), and what `meshfold` says about it. The store's layout (packages/store/src/keyspaces.ts,
 // seqKey.ts, valueCodec.ts): sublevels `events` and `snapshots` with binary keys, the key of seq N
-// is N as 8 big-endian bytes, and a value is a format-version byte (1) followed by msgpack.
+// is N as 8 big-endian bytes, and a value is a format-version byte (2), the CRC-32 of the msgpack
+// body (4 bytes, big-endian), then the body.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { ClassicLevel } from 'classic-level';
 import { Packr } from 'msgpackr';
 import { test } from 'uvu';
@@ -72,11 +74,19 @@ async function overwrite(log: string, keyspace: Keyspace, seq: number, bytes: nu
 
 // ---- the layout assumed above --------------------------------------------------------------------
 
-test('the demo log stores seq 5 (WorkloadEntry shop/vm-1) under the events sublevel, format byte 1', async () => {
+/** A stored value of format 2 holding `body`, with its checksum right. */
+function checksummedValue(body: Uint8Array): Uint8Array {
+  const header = Buffer.alloc(5);
+  header[0] = 2;
+  header.writeUInt32BE(crc32(body), 1);
+  return Buffer.concat([header, body]);
+}
+
+test('the demo log stores seq 5 (WorkloadEntry shop/vm-1) under the events sublevel, format byte 2 and the checksum', async () => {
   const log = await recordDemo();
   const value = await withKeyspace(log, 'events', (space) => space.get(seqKey(5)));
   assert.ok(value, 'a value at seq 5');
-  assert.is(value![0], 1, 'format version byte');
+  assert.equal(checksummedValue(value!.subarray(5)), Buffer.from(value!), 'format version byte and checksum');
   assert.ok(Buffer.from(value!).includes('vm-1'), 'the value is the event of seq 5');
 });
 
@@ -156,11 +166,11 @@ test('verify fails with VERIFY_SNAPSHOT_MISMATCH when a snapshot says another ha
   const packr = new Packr({ useRecords: false });
   await withKeyspace(log, 'snapshots', async (space) => {
     const value = (await space.get(seqKey(11)))!;
-    const snapshot = packr.unpack(value.subarray(1)) as { seq: number; hash: string };
+    const snapshot = packr.unpack(value.subarray(5)) as { seq: number; hash: string };
     assert.is(snapshot.seq, 11);
     assert.match(snapshot.hash, /^[0-9a-f]{64}$/);
     const forged = packr.pack({ ...snapshot, hash: '0'.repeat(64) });
-    await space.put(seqKey(11), Uint8Array.from([value[0]!, ...forged]));
+    await space.put(seqKey(11), checksummedValue(forged));
   });
   const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'VERIFY_SNAPSHOT_MISMATCH', 1);
   assert.match(msg, /\bseq 11\b/);

@@ -20,6 +20,7 @@ import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import type { StoreReport } from './StoreReport.js';
 import { storeError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
+import { isChecksummed } from './valueCodec.js';
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
@@ -293,7 +294,7 @@ export class EventLog {
       const infos: SnapshotInfo[] = [];
       for await (const [key, value] of snapshots.iterator()) {
         const stored = this.#decodeSnapshotOrReport(seqOfKey(key), value);
-        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash });
+        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash, checksummed: isChecksummed(value) });
       }
       return infos;
     });

@@ -4,7 +4,7 @@ import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
 import { parseRfc3339 } from './parseRfc3339.js';
 import { SliceBuilder } from './SliceBuilder.js';
-import { FORMAT_BYTE } from './valueCodec.js';
+import { valueHeader } from './valueCodec.js';
 
 /** Shared: each plan fills and empties it within one synchronous call. */
 const values = new SliceBuilder();
@@ -52,7 +52,8 @@ function addEvent(plan: AppendPlan, input: AppendEvent, index: number, seq: numb
   const epochMs = input.time === undefined ? Math.max(now, plan.lastEpochMs) : givenTime(input.time, index, plan.lastEpochMs);
   const time = input.time ?? new Date(epochMs).toISOString();
   const event: LoggedEvent = { seq, time, type: input.type, object: input.object };
-  values.add(FORMAT_BYTE, encode(event, index));
+  const body = encode(event, index);
+  values.add(valueHeader(body), body);
   plan.events.push(event);
   plan.epochMs.push(epochMs);
   plan.lastEpochMs = epochMs;

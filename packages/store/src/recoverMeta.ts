@@ -1,7 +1,7 @@
 import { MeshfoldError } from '@meshfold/core';
 import type { Keyspaces } from './keyspaces.js';
 import { SEQ_KEY_BYTES, readUint64, seqOfKey } from './seqKey.js';
-import { FORMAT_VERSION } from './valueCodec.js';
+import { FORMAT_VERSION, UNCHECKED_FORMAT_VERSION } from './valueCodec.js';
 
 export const FORMAT_KEY = 'format';
 export const LAST_SEQ_KEY = 'lastSeq';
@@ -43,10 +43,16 @@ async function checkFormat({ meta }: Keyspaces, name: string, empty: boolean, re
     return;
   }
   if (stored?.length === 1 && stored[0] === FORMAT_VERSION) return;
+  if (stored?.length === 1 && stored[0] === UNCHECKED_FORMAT_VERSION) {
+    // Its old values stay readable; the stamp says the log may now hold checksummed ones too,
+    // so a build that cannot read those refuses the log at open instead of at the first such seq.
+    if (!readOnly) await meta.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION));
+    return;
+  }
   const found = stored === undefined ? 'none' : Array.from(stored).join(',');
   throw new MeshfoldError(
     'STORE_UNKNOWN_FORMAT',
-    `${name}: log format version ${found} is not supported (this build reads ${FORMAT_VERSION})`,
+    `${name}: log format version ${found} is not supported (this build reads ${UNCHECKED_FORMAT_VERSION} and ${FORMAT_VERSION})`,
     { version: found },
   );
 }
