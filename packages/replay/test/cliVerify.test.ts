@@ -125,10 +125,10 @@ test('valid msgpack that is not an event (a lone number) is STORE_CORRUPT_VALUE 
   assert.match(msg, /\bseq 5\b/);
 });
 
-test('a missing event 5 is STORE_SEQ_GAP naming seq 5', async () => {
+test('a missing event 5 is STORE_CORRUPT_MISSING naming seq 5', async () => {
   const log = await recordDemo();
   await overwrite(log, 'events', 5, null);
-  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_SEQ_GAP');
+  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_CORRUPT_MISSING');
   assert.match(msg, /\bseq 5\b/);
 });
 

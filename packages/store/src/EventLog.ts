@@ -8,7 +8,8 @@ import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { parseRfc3339 } from './parseRfc3339.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
-import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
+import { missingEvents } from './missingEvents.js';
+import { readEventBatches, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { recoverMeta } from './recoverMeta.js';
 import { requireLogDir } from './requireLogDir.js';
@@ -18,7 +19,7 @@ import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import type { StoreReport } from './StoreReport.js';
-import { storeError, withStoreErrors } from './storeError.js';
+import { storeError, storeOpenError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
 import { isChecksummed } from './valueCodec.js';
 
@@ -208,18 +209,21 @@ export class EventLog {
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) return undefined;
     const where = `${this.#name}: get`;
     const value = await withStoreErrors(where, () => events.get(seqKey(seq)));
-    if (value === undefined) throw seqGap(seq, where);
+    if (value === undefined) throw missingEvents(seq, seq, where);
     return decodeEvent(value, seq);
   }
 
-  /** The events at `seqs` (each within 1..lastSeq), in the order asked, in one read. */
+  /** The events at `seqs` (each within 1..lastSeq: a RangeError otherwise), in the order asked, in one read. */
   async getMany(seqs: readonly number[]): Promise<LoggedEvent[]> {
     const { events } = this.#requireOpen('get');
     const where = `${this.#name}: get`;
-    for (const seq of seqs) checkSeqArgument('seq', seq);
+    for (const seq of seqs) {
+      checkSeqArgument('seq', seq);
+      if (seq < 1 || seq > this.#lastSeq) throw new RangeError(`seq ${seq} is outside the log's 1..${this.#lastSeq}`);
+    }
     const values = await withStoreErrors(where, () => events.getMany(seqs.map(seqKey)));
     return values.map((value, i) => {
-      if (value === undefined || seqs[i]! > this.#lastSeq) throw seqGap(seqs[i]!, where);
+      if (value === undefined) throw missingEvents(seqs[i]!, seqs[i]!, where);
       return decodeEvent(value, seqs[i]!);
     });
   }
@@ -315,7 +319,11 @@ export class EventLog {
   async #openKeyspaces(): Promise<Keyspaces> {
     const where = `${this.#name}: open`;
     const createIfMissing = this.#options.createIfMissing ?? !this.#options.readOnly;
-    await withStoreErrors(where, () => this.#db.open({ createIfMissing }));
+    try {
+      await this.#db.open({ createIfMissing });
+    } catch (err) {
+      throw storeOpenError(err, where);
+    }
     try {
       const opened = keyspaces(this.#db);
       ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly: Boolean(this.#options.readOnly) }));

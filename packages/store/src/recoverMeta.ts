@@ -1,5 +1,6 @@
 import { MeshfoldError } from '@meshfold/core';
 import type { Keyspaces } from './keyspaces.js';
+import { missingEvents } from './missingEvents.js';
 import { SEQ_KEY_BYTES, readUint64, seqOfKey } from './seqKey.js';
 import { FORMAT_VERSION, UNCHECKED_FORMAT_VERSION } from './valueCodec.js';
 
@@ -23,9 +24,7 @@ export async function recoverMeta(keyspaces: Keyspaces, name: string, { readOnly
   await checkFormat(keyspaces, name, lastEventSeq === 0, readOnly);
   const lastSeq = await storedLastSeq(keyspaces, name);
   if (lastEventSeq < lastSeq) {
-    throw new MeshfoldError('STORE_SEQ_GAP', `${name}: event seq ${lastEventSeq + 1} is missing (the log ends at ${lastSeq})`, {
-      seq: lastEventSeq + 1,
-    });
+    throw missingEvents(lastEventSeq + 1, lastSeq, `${name}: open`, `the last event is seq ${lastEventSeq}, the log's meta says ${lastSeq}`);
   }
   if (lastEventSeq > lastSeq) {
     throw new MeshfoldError('STORE_CORRUPT_VALUE', `${name}: meta lastSeq is ${lastSeq} but event seq ${lastEventSeq} exists`, {

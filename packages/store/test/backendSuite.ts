@@ -430,15 +430,39 @@ export function backendSuite(name: string, backend: Backend): void {
     assert.is(err.details.seq, 3);
   });
 
-  test('a missing event is STORE_SEQ_GAP naming the missing seq', async (context) => {
+  test('missing events are STORE_CORRUPT_MISSING naming the missing seqs', async (context) => {
     let log = await open(context);
     await log.append(addedRange(1, 4));
     log = await tamper(context, log, (raw) => raw.events.del(seqKey(2)));
     const err = await failure(collect(log.read()));
-    assert.is(err.code, 'STORE_SEQ_GAP');
+    assert.is(err.code, 'STORE_CORRUPT_MISSING');
     assert.is(err.details.seq, 2);
-    assert.is((await failure(log.get(2))).code, 'STORE_SEQ_GAP');
+    assert.match(err.message, 'event seq 2 is missing: the log is damaged');
+    assert.is((await failure(log.get(2))).code, 'STORE_CORRUPT_MISSING');
+    assert.is((await failure(log.getMany([1, 2]))).code, 'STORE_CORRUPT_MISSING');
     assert.equal(seqs(await collect(log.read({ from: 3 }))), [3, 4]);
+  });
+
+  test('a run of missing events is named whole, and events missing at the end fail the open', async (context) => {
+    let log = await open(context);
+    await log.append(addedRange(1, 6));
+    log = await tamper(context, log, async (raw) => {
+      await raw.events.del(seqKey(2));
+      await raw.events.del(seqKey(3));
+    });
+    const gap = await failure(collect(log.read()));
+    assert.is(gap.code, 'STORE_CORRUPT_MISSING');
+    assert.match(gap.message, 'events seq 2..3 (2) are missing');
+    assert.equal([gap.details.seq, gap.details.to], [2, 3]);
+    await log.close();
+    const db = context.fixture.raw();
+    await db.open();
+    await keyspaces(db).events.del(seqKey(5));
+    await keyspaces(db).events.del(seqKey(6));
+    await db.close();
+    const end = await failure(context.fixture.open());
+    assert.is(end.code, 'STORE_CORRUPT_MISSING');
+    assert.match(end.message, /events seq 5\.\.6 \(2\) are missing: the log is damaged \(the last event is seq 4, the log's meta says 6\)/);
   });
 
   test('a log of an unknown format version does not open, and lets go of the database', async (context) => {

@@ -48,7 +48,7 @@ async function verifyOpen(log: EventLog, io: Io, reports: StoreReport[]): Promis
     bar.update(count, last);
   }
   bar.done();
-  if (count !== last) throw new MeshfoldError('STORE_SEQ_GAP', `the log says its last seq is ${last} but ${count} events were read`);
+  if (count !== last) throw new MeshfoldError('STORE_CORRUPT_MISSING', `the log says its last seq is ${last} but ${count} events were read: the log is damaged`, { seq: count + 1, to: last });
   io.out(`ok: ${count} events (seq 1..${last}), ${snapshots.length} snapshots verified${foreign ? `, ${foreign} of another projector version skipped` : ''}\n`);
   io.out(`state hash ${projector.hash()}\n`);
   return 0;
