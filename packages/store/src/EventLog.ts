@@ -2,10 +2,13 @@ import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
+import { join } from 'node:path';
+import { AckedSeqMarker, ACKED_MARKER_FILE, readAckedSeq } from './AckedSeqMarker.js';
 import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { LockWatch } from './LockWatch.js';
 import { parseRfc3339 } from './parseRfc3339.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { missingEvents } from './missingEvents.js';
@@ -78,7 +81,7 @@ export class EventLog {
     // LevelDB creates its LOCK and LOG files before it finds out there is no database.
     if (!createIfMissing) requireLogDir(dir);
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
-    return EventLog.#opened(db, { name: `log ${dir}`, ...options });
+    return EventLog.#opened(db, { name: `log ${dir}`, ...options }, dir);
   }
 
   /** A log that lives as long as the process: for tests and embedding without durability. */
@@ -87,8 +90,9 @@ export class EventLog {
     return EventLog.#opened(db, { name: 'memory log', ...options });
   }
 
-  static async #opened(db: LevelDatabase, options: EventLogOptions): Promise<EventLog> {
+  static async #opened(db: LevelDatabase, options: EventLogOptions, dir?: string): Promise<EventLog> {
     const log = new EventLog(db, options);
+    log.#dir = dir;
     await log.open();
     return log;
   }
@@ -96,6 +100,10 @@ export class EventLog {
   readonly #db: LevelDatabase;
   readonly #name: string;
   readonly #options: EventLogOptions;
+  /** A disk log's directory, where the acknowledged-seq marker lives beside LevelDB's files. */
+  #dir: string | undefined;
+  #ackedMarker: AckedSeqMarker | undefined;
+  #lockWatch: LockWatch | undefined;
   readonly #writes = new SerialQueue();
   readonly #lifecycle = new SerialQueue();
   #status: LogStatus = 'closed';
@@ -156,6 +164,8 @@ export class EventLog {
       this.#appended.complete();
       this.#keyspaces = undefined;
       try {
+        await this.#ackedMarker?.close();
+        this.#ackedMarker = undefined;
         await withStoreErrors(`${this.#name}: close`, () => this.#db.close());
       } finally {
         this.#status = 'closed';
@@ -326,8 +336,17 @@ export class EventLog {
     }
     try {
       const opened = keyspaces(this.#db);
-      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly: Boolean(this.#options.readOnly) }));
+      const readOnly = Boolean(this.#options.readOnly);
+      const dir = this.#dir;
+      const ackedSeq = dir === undefined ? undefined : readAckedSeq(dir, this.#name);
+      const acked = ackedSeq === undefined ? undefined : { seq: ackedSeq, path: join(dir!, ACKED_MARKER_FILE) };
+      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly, acked }));
       this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
+      if (dir !== undefined && !readOnly) {
+        this.#lockWatch = LockWatch.start(dir);
+        this.#ackedMarker = await withStoreErrors(`${where}: ${ACKED_MARKER_FILE}`, () =>
+          AckedSeqMarker.open(dir, this.#lastSeq, Boolean(this.#options.sync)));
+      }
       return opened;
     } catch (err) {
       // A log we refuse to use must not keep holding its lock.
@@ -344,11 +363,15 @@ export class EventLog {
       ? this.#checked
       : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
     if (checked !== this.#checked) operations.push({ type: 'put', sublevel: this.#keyspaces!.meta, key: CHECKED_KEY, value: encodeChecked(checked) });
+    this.#lockWatch?.check(`${this.#name}: append`);
     await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
     this.#lastSeq += plan.events.length;
     this.#lastEpochMs = plan.lastEpochMs;
     this.#checked = checked;
     this.#publish(plan);
+    // Only once the batch has resolved, so a crash can leave the marker behind the log, never ahead.
+    await withStoreErrors(`${this.#name}: append: events seq ${plan.events[0]!.seq}..${this.#lastSeq} are appended, but ${ACKED_MARKER_FILE}`,
+      () => this.#ackedMarker?.write(this.#lastSeq));
     return plan.events.map((event) => event.seq);
   }
 
@@ -383,6 +406,7 @@ export class EventLog {
     } catch (err) {
       throw reject(`state cannot be encoded (${(err as Error).message})`);
     }
+    this.#lockWatch?.check(`${this.#name}: putSnapshot`);
     await withStoreErrors(`${this.#name}: putSnapshot`, () => snapshots.put(seqKey(seq), value, this.#writeOptions()));
   }
 

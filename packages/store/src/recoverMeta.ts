@@ -17,10 +17,28 @@ export interface RecoveredMeta {
 /**
  * Checks the format version (stamping it on a log that has no events yet, unless read-only) and recovers
  * the last seq. The stored last seq is cross-checked against the last event key: a batch
- * writes both, so any disagreement means the log was damaged outside meshfold.
+ * writes both, so any disagreement means the log was damaged outside meshfold. Both are checked
+ * against the acknowledged last seq kept outside LevelDB, when there is one.
  */
-export async function recoverMeta(keyspaces: Keyspaces, name: string, { readOnly = false } = {}): Promise<RecoveredMeta> {
+/** The last seq the log acknowledged, as kept outside LevelDB (see AckedSeqMarker). */
+export interface AckedSeq {
+  seq: number;
+  /** The marker's path, named in the error. */
+  path: string;
+}
+
+export async function recoverMeta(
+  keyspaces: Keyspaces,
+  name: string,
+  { readOnly = false, acked }: { readOnly?: boolean; acked?: AckedSeq | undefined } = {},
+): Promise<RecoveredMeta> {
   const lastEventSeq = await lastKeyNumber(keyspaces.events);
+  // First, and before anything is stamped: LevelDB drops a damaged or truncated write-ahead log
+  // tail without a word, taking the events and the stored last seq of those batches with it.
+  if (acked && lastEventSeq < acked.seq) {
+    throw missingEvents(lastEventSeq + 1, acked.seq, `${name}: open`,
+      `the log ends at seq ${lastEventSeq} but acknowledged seq ${acked.seq}, per ${acked.path}; remove that file to use the log without them`);
+  }
   await checkFormat(keyspaces, name, lastEventSeq === 0, readOnly);
   const lastSeq = await storedLastSeq(keyspaces, name);
   if (lastEventSeq < lastSeq) {

@@ -34,9 +34,11 @@ export function storeOpenError(err: unknown, where: string): MeshfoldError {
 function storeCode(err: unknown): ErrorCode {
   const { code, cause } = (err ?? {}) as CodedError;
   if (code === 'LEVEL_LOCKED' || codeOf(cause) === 'LEVEL_LOCKED') return 'STORE_LOG_IN_USE';
+  // Before the not-open codes: a database that fails to open because its files are damaged says
+  // so only in the cause.
+  if (code === 'LEVEL_CORRUPTION' || codeOf(cause) === 'LEVEL_CORRUPTION') return 'STORE_CORRUPT_DATABASE';
   if (code === 'LEVEL_DATABASE_NOT_OPEN') return cause === undefined ? 'STORE_NOT_OPEN' : 'STORE_IO';
   if (code === 'LEVEL_ITERATOR_NOT_OPEN' || code === 'LEVEL_BATCH_NOT_OPEN') return 'STORE_NOT_OPEN';
-  if (code === 'LEVEL_CORRUPTION' || codeOf(cause) === 'LEVEL_CORRUPTION') return 'STORE_CORRUPT_DATABASE';
   return 'STORE_IO';
 }
 
