@@ -55,6 +55,7 @@ function program(io: Io) {
     .describe('Append watch events to the log. Reads kubectl watch streams (pretty JSON or NDJSON), single objects, Lists and multi-document YAML, from files or stdin (- or nothing). Invalid objects are reported with file and document index and skipped; exit status 1 if anything was rejected.')
     .option('--delete', 'Record plain objects (not watch events) as deletions', false)
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
+    .option('--sync', 'fsync every batch before counting it recorded, so a power loss loses nothing acknowledged (slower); without it a killed process loses nothing, a power loss may lose the last batches', false)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
     .option('--host', 'Inspector address with --serve (anything but loopback needs --expose)', '127.0.0.1')
@@ -64,7 +65,7 @@ function program(io: Io) {
     .action(async (files: string[] | string | undefined, opts: Opts) => {
       const list = files === undefined ? [] : Array.isArray(files) ? files : [files, ...((opts._ as string[]) ?? [])];
       return record(list.map(String), {
-        log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
+        log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'), sync: Boolean(opts.sync),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);
     })

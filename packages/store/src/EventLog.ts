@@ -343,7 +343,7 @@ export class EventLog {
       ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly, acked }));
       this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
       if (dir !== undefined && !readOnly) {
-        this.#lockWatch = LockWatch.start(dir);
+        this.#lockWatch = LockWatch.start(dir, where);
         this.#ackedMarker = await withStoreErrors(`${where}: ${ACKED_MARKER_FILE}`, () =>
           AckedSeqMarker.open(dir, this.#lastSeq, Boolean(this.#options.sync)));
       }

@@ -10,10 +10,15 @@ import { MeshfoldError } from '@meshfold/core';
  * is still that inode; when it is not, it writes nothing.
  */
 export class LockWatch {
-  /** Records the identity of `dir`'s LOCK file, as held by a database just opened on `dir`. */
-  static start(dir: string): LockWatch {
+  /**
+   * Records the identity of `dir`'s LOCK file, as held by a database just opened on `dir`.
+   * Already gone (deleted between LevelDB's open and this call) is already lost.
+   */
+  static start(dir: string, where: string): LockWatch {
     const path = join(dir, 'LOCK');
-    return new LockWatch(path, identity(path)!);
+    const held = identity(path);
+    if (held === undefined) throw lost(where, path, 'deleted');
+    return new LockWatch(path, held);
   }
 
   readonly #path: string;
@@ -27,12 +32,15 @@ export class LockWatch {
   /** Throws STORE_LOG_IN_USE when `LOCK` is gone or is another file than the one locked at open. */
   check(where: string): void {
     const now = identity(this.#path);
-    if (now === this.#held) return;
-    throw new MeshfoldError(
-      'STORE_LOG_IN_USE',
-      `${where}: this process no longer holds the log's lock (${this.#path} was ${now === undefined ? 'deleted' : 'replaced'} after it was opened, so another process may be writing the log); nothing was written`,
-    );
+    if (now !== this.#held) throw lost(where, this.#path, now === undefined ? 'deleted' : 'replaced');
   }
+}
+
+function lost(where: string, path: string, how: string): MeshfoldError {
+  return new MeshfoldError(
+    'STORE_LOG_IN_USE',
+    `${where}: this process no longer holds the log's lock (${path} was ${how} after it was opened, so another process may be writing the log); nothing was written`,
+  );
 }
 
 /** Device and inode of `path`, or undefined when it does not exist. */

@@ -15,6 +15,7 @@ export interface RecordOptions {
   delete?: boolean;
   snapshotEvery?: number;
   batch?: number;
+  sync?: boolean;
   /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
   serve?: ListenOptions;
 }
@@ -28,7 +29,7 @@ const LIVE_FLUSH_MS = 50;
  */
 export async function record(files: string[], options: RecordOptions, io: Io): Promise<number> {
   const dir = requireLogDir(options.log);
-  const log = await EventLog.openDir(dir);
+  const log = await EventLog.openDir(dir, { sync: Boolean(options.sync) });
   let inspector: Inspector | undefined;
   return withLog(log, async () => {
     if (options.serve) {
