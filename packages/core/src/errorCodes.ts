@@ -60,8 +60,12 @@ export const ERROR_CODES = {
     meaning: 'A value or a database in a format this meshfold does not know (written by a newer version, or not using view encodings).',
     exit: 1, http: 500,
   },
-  STORE_SEQ_GAP: {
-    meaning: 'An event seq between 1 and the log\'s last seq is missing; the message names it.',
+  STORE_CORRUPT_MISSING: {
+    meaning: 'Events the log acknowledged are gone: a gap in the seqs, a log shorter than its own stored last seq, or shorter than the seq its `meshfold-acked` marker holds (a torn or truncated write-ahead log); the message names the missing seqs.',
+    exit: 1, http: 500,
+  },
+  STORE_CORRUPT_DATABASE: {
+    meaning: 'LevelDB reports its own files damaged (`CURRENT`, `MANIFEST`, a table), a file they name is missing, or the `meshfold-acked` marker is damaged; during an event read it names the seqs it could not read.',
     exit: 1, http: 500,
   },
   STORE_SNAPSHOT_REJECTED: {

@@ -54,8 +54,8 @@ test('isMeshfoldError recognises an error of another copy of the package, where 
 });
 
 test('isMeshfoldError(err, code) matches only that code', () => {
-  const err = new MeshfoldError('STORE_SEQ_GAP', 'event seq 5 is missing', { seq: 5 });
-  assert.ok(isMeshfoldError(err, 'STORE_SEQ_GAP'));
+  const err = new MeshfoldError('STORE_CORRUPT_MISSING', 'event seq 5 is missing', { seq: 5 });
+  assert.ok(isMeshfoldError(err, 'STORE_CORRUPT_MISSING'));
   assert.not.ok(isMeshfoldError(err, 'STORE_CORRUPT_VALUE'));
 });
 

@@ -56,6 +56,7 @@ function program(io: Io) {
     .option('--sync', 'The input is the complete set (e.g. kubectl get serviceentries,workloadentries -A -o json): objects the log holds that are absent get a DELETED marked as synthesized by this relist; unchanged objects get no event', false)
     .option('-n, --namespace', 'With --sync: the set is complete for this namespace only (repeat for several); default all namespaces')
     .option('--snapshot-every', 'Write a state snapshot every N events, or every (live objects / 8) if more (time travel replays fewer events than that past one)', 1000)
+    .option('--fsync', 'fsync every batch before counting it recorded, so a power loss loses nothing acknowledged (slower); without it a killed process loses nothing, a power loss may lose the last batches', false)
     .option('--serve', 'Also serve the inspector (see serve) on this log while recording, updating live', false)
     .option('--verbose', 'Print a line on stderr for every event read and every batch appended', false)
     .option('--port', 'Inspector port with --serve (0 = any free port)', 7070)
@@ -69,6 +70,7 @@ function program(io: Io) {
         log: opts.log as string, delete: Boolean(opts.delete), snapshotEvery: positive(opts['snapshot-every'], '--snapshot-every'),
         verbose: Boolean(opts.verbose),
         sync: Boolean(opts.sync),
+        fsync: Boolean(opts.fsync),
         namespaces: repeated(opts.namespace),
         ...(opts.serve ? { serve: listenOptions(opts) } : {}),
       }, io);

@@ -1,19 +1,23 @@
 // Damage done on purpose to a recorded log, through LevelDB directly (classic-level, as the store
 // opens it), and what `meshfold` says about it. The store's layout (packages/store/src/keyspaces.ts,
 // seqKey.ts, valueCodec.ts): sublevels `events` and `snapshots` with binary keys, the key of seq N
-// is N as 8 big-endian bytes, and a value is a format-version byte (1) followed by msgpack.
+// is N as 8 big-endian bytes, and a value is a format-version byte (2), the CRC-32 of the msgpack
+// body (4 bytes, big-endian), then the body.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { ClassicLevel } from 'classic-level';
 import { Packr } from 'msgpackr';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  assertOneLineError, cliJson, cliOk, DEMO_STREAM, linesOf, runCli, tempDir, type TempDir,
+  assertOneLineError, cliJson, cliOk, DEMO_STREAM, linesOf, MESHFOLD_BIN, runCli, tempDir, type TempDir,
 } from './support/cli.js';
 
 let dir: TempDir;
@@ -72,11 +76,19 @@ async function overwrite(log: string, keyspace: Keyspace, seq: number, bytes: nu
 
 // ---- the layout assumed above --------------------------------------------------------------------
 
-test('the demo log stores seq 5 (WorkloadEntry shop/vm-1) under the events sublevel, format byte 1', async () => {
+/** A stored value of format 2 holding `body`, with its checksum right. */
+function checksummedValue(body: Uint8Array): Uint8Array {
+  const header = Buffer.alloc(5);
+  header[0] = 2;
+  header.writeUInt32BE(crc32(body), 1);
+  return Buffer.concat([header, body]);
+}
+
+test('the demo log stores seq 5 (WorkloadEntry shop/vm-1) under the events sublevel, format byte 2 and the checksum', async () => {
   const log = await recordDemo();
   const value = await withKeyspace(log, 'events', (space) => space.get(seqKey(5)));
   assert.ok(value, 'a value at seq 5');
-  assert.is(value![0], 1, 'format version byte');
+  assert.equal(checksummedValue(value!.subarray(5)), Buffer.from(value!), 'format version byte and checksum');
   assert.ok(Buffer.from(value!).includes('vm-1'), 'the value is the event of seq 5');
 });
 
@@ -115,10 +127,10 @@ test('valid msgpack that is not an event (a lone number) is STORE_CORRUPT_VALUE 
   assert.match(msg, /\bseq 5\b/);
 });
 
-test('a missing event 5 is STORE_SEQ_GAP naming seq 5', async () => {
+test('a missing event 5 is STORE_CORRUPT_MISSING naming seq 5', async () => {
   const log = await recordDemo();
   await overwrite(log, 'events', 5, null);
-  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_SEQ_GAP');
+  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_CORRUPT_MISSING');
   assert.match(msg, /\bseq 5\b/);
 });
 
@@ -156,14 +168,126 @@ test('verify fails with VERIFY_SNAPSHOT_MISMATCH when a snapshot says another ha
   const packr = new Packr({ useRecords: false });
   await withKeyspace(log, 'snapshots', async (space) => {
     const value = (await space.get(seqKey(11)))!;
-    const snapshot = packr.unpack(value.subarray(1)) as { seq: number; hash: string };
+    const snapshot = packr.unpack(value.subarray(5)) as { seq: number; hash: string };
     assert.is(snapshot.seq, 11);
     assert.match(snapshot.hash, /^[0-9a-f]{64}$/);
     const forged = packr.pack({ ...snapshot, hash: '0'.repeat(64) });
-    await space.put(seqKey(11), Uint8Array.from([value[0]!, ...forged]));
+    await space.put(seqKey(11), checksummedValue(forged));
   });
   const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'VERIFY_SNAPSHOT_MISMATCH', 1);
   assert.match(msg, /\bseq 11\b/);
+});
+
+// ---- damage to the files ------------------------------------------------------------------------
+
+/** Two more WorkloadEntries, recorded after the demo as seqs 12 and 13. */
+const TWO_MORE = `apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: {name: vm-late-1, namespace: shop}
+spec: {address: 10.9.0.1, labels: {app: late}}
+---
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: {name: vm-late-2, namespace: shop}
+spec: {address: 10.9.0.2, labels: {app: late}}
+`;
+
+/**
+ * The demo log with seqs 12..13 recorded by a second `record`, and not opened since: LevelDB's
+ * write-ahead log (the one `*.log` file) holds exactly that second recording.
+ */
+async function recordedTwice(): Promise<string> {
+  const log = await recordDemo();
+  const more = await dir.write(`more-${n}.yaml`, TWO_MORE);
+  assert.match((await cliOk(['record', '--log', log, more])).stdout, 'seq 12..13');
+  return log;
+}
+
+function fileIn(log: string, matches: (name: string) => boolean): string {
+  const name = readdirSync(log).find(matches);
+  assert.ok(name, `the file wanted among ${readdirSync(log).join(', ')}`);
+  return join(log, name!);
+}
+
+function flipByte(path: string, at: number): void {
+  assert.ok(at >= 0, `the byte to flip is in ${path}`);
+  const bytes = readFileSync(path);
+  bytes[at] = bytes[at]! ^ 0x01;
+  writeFileSync(path, bytes);
+}
+
+test('a write-ahead log cut inside the batch of seqs 12..13: verify fails with STORE_CORRUPT_MISSING naming them', async () => {
+  const log = await recordedTwice();
+  const wal = fileIn(log, (name) => name.endsWith('.log'));
+  const inBatch = readFileSync(wal).indexOf('vm-late-2');
+  assert.ok(inBatch > 0, 'the write-ahead log holds event 13');
+  truncateSync(wal, inBatch);
+  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_CORRUPT_MISSING', 1);
+  assert.match(msg, 'events seq 12..13 (2) are missing');
+  // Queries say the same rather than answer from the shorter log.
+  assertOneLineError(await runCli(['endpoints', '--log', log]), 'STORE_CORRUPT_MISSING', 1);
+});
+
+test('a byte flipped in the write-ahead log where event 13 lives: verify fails naming seqs 12..13 (LevelDB drops the whole batch)', async () => {
+  const log = await recordedTwice();
+  const wal = fileIn(log, (name) => name.endsWith('.log'));
+  flipByte(wal, readFileSync(wal).indexOf('vm-late-2') + 3);
+  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_CORRUPT_MISSING', 1);
+  assert.match(msg, 'events seq 12..13 (2) are missing');
+});
+
+test('a byte flipped in a table where event 13 lives: verify fails with STORE_CORRUPT_VALUE naming seq 13', async () => {
+  const log = await recordedTwice();
+  // Opened once more without compression, LevelDB moves its write-ahead log into a table that
+  // stores the values as they are, so the byte flipped is inside event 13's value.
+  const db = new ClassicLevel(log, { compression: false });
+  await db.open();
+  await db.close();
+  const tables = readdirSync(log).filter((name) => name.endsWith('.ldb')).map((name) => join(log, name));
+  const table = tables.find((path) => readFileSync(path).includes('vm-late-2'));
+  assert.ok(table, 'a table holds event 13');
+  flipByte(table!, readFileSync(table!).indexOf('vm-late-2') + 3);
+  const msg = assertOneLineError(await runCli(['verify', '--log', log]), 'STORE_CORRUPT_VALUE', 1);
+  assert.match(msg, /event at seq 13: corrupt value, checksum mismatch/);
+});
+
+test('a corrupt CURRENT or MANIFEST: verify fails with STORE_CORRUPT_DATABASE, not STORE_IO', async () => {
+  const current = await recordDemo();
+  writeFileSync(join(current, 'CURRENT'), 'MANIFEST-0000');
+  assert.match(assertOneLineError(await runCli(['verify', '--log', current]), 'STORE_CORRUPT_DATABASE', 1), 'CURRENT');
+  const manifest = await recordDemo();
+  flipByte(fileIn(manifest, (name) => name.startsWith('MANIFEST-')), 10);
+  assertOneLineError(await runCli(['verify', '--log', manifest]), 'STORE_CORRUPT_DATABASE', 1);
+});
+
+test('a recorder whose LOCK was deleted while it ran fails with STORE_LOG_IN_USE instead of writing over a second recorder', async () => {
+  const log = dir.join(`lock-${++n}`);
+  // --serve: the recorder says when the log is open, and appends its input as soon as it pauses.
+  const first = spawn(process.execPath, [MESHFOLD_BIN, 'record', '--log', log, '--serve', '--port', '0', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  try {
+    let stderr = '';
+    first.stderr!.setEncoding('utf8');
+    const opened = new Promise<void>((resolve) => first.stderr!.on('data', (text: string) => {
+      stderr += text;
+      if (stderr.includes('meshfold inspector at')) resolve();
+    }));
+    const exited = once(first, 'close');
+    await opened;
+    rmSync(join(log, 'LOCK'));
+    const second = await cliOk(['record', '--log', log, DEMO_STREAM]);
+    assert.match(second.stdout, 'recorded 11 events (seq 1..11)');
+    first.stdin!.end(TWO_MORE);
+    const timeout = setTimeout(() => first.kill('SIGKILL'), 10_000);
+    const [code] = await exited;
+    clearTimeout(timeout);
+    assert.is(code, 1, `the first recorder fails (stderr: ${stderr})`);
+    assert.match(stderr, /^STORE_LOG_IN_USE: .*no longer holds the log's lock/m);
+    const { events } = await cliJson<{ events: unknown[] }>(['events', '--log', log, '-o', 'json']);
+    assert.is(events.length, 11, 'only the second recorder\'s events are in the log');
+    await cliOk(['verify', '--log', log]);
+  } finally {
+    first.kill('SIGKILL');
+  }
 });
 
 // ---- the state hash ----------------------------------------------------------------------------

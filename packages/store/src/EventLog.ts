@@ -2,12 +2,16 @@ import { isMeshfoldError, MeshfoldError, parseRfc3339, type LoggedEvent } from '
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
+import { join } from 'node:path';
+import { AckedSeqMarker, ACKED_MARKER_FILE, readAckedSeq } from './AckedSeqMarker.js';
 import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { LockWatch } from './LockWatch.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
-import { readEventBatches, seqGap, type EncodedBatch } from './readEventBatches.js';
+import { missingEvents } from './missingEvents.js';
+import { readEventBatches, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { recoverMeta } from './recoverMeta.js';
 import { requireLogDir } from './requireLogDir.js';
@@ -17,8 +21,9 @@ import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
 import type { StoreReport } from './StoreReport.js';
-import { storeError, withStoreErrors } from './storeError.js';
+import { storeError, storeOpenError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
+import { isChecksummed } from './valueCodec.js';
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
@@ -75,7 +80,7 @@ export class EventLog {
     // LevelDB creates its LOCK and LOG files before it finds out there is no database.
     if (!createIfMissing) requireLogDir(dir);
     const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
-    return EventLog.#opened(db, { name: `log ${dir}`, ...options });
+    return EventLog.#opened(db, { name: `log ${dir}`, ...options }, dir);
   }
 
   /** A log that lives as long as the process: for tests and embedding without durability. */
@@ -84,8 +89,9 @@ export class EventLog {
     return EventLog.#opened(db, { name: 'memory log', ...options });
   }
 
-  static async #opened(db: LevelDatabase, options: EventLogOptions): Promise<EventLog> {
+  static async #opened(db: LevelDatabase, options: EventLogOptions, dir?: string): Promise<EventLog> {
     const log = new EventLog(db, options);
+    log.#dir = dir;
     await log.open();
     return log;
   }
@@ -93,6 +99,10 @@ export class EventLog {
   readonly #db: LevelDatabase;
   readonly #name: string;
   readonly #options: EventLogOptions;
+  /** A disk log's directory, where the acknowledged-seq marker lives beside LevelDB's files. */
+  #dir: string | undefined;
+  #ackedMarker: AckedSeqMarker | undefined;
+  #lockWatch: LockWatch | undefined;
   readonly #writes = new SerialQueue();
   readonly #lifecycle = new SerialQueue();
   #status: LogStatus = 'closed';
@@ -153,6 +163,8 @@ export class EventLog {
       this.#appended.complete();
       this.#keyspaces = undefined;
       try {
+        await this.#ackedMarker?.close();
+        this.#ackedMarker = undefined;
         await withStoreErrors(`${this.#name}: close`, () => this.#db.close());
       } finally {
         this.#status = 'closed';
@@ -206,18 +218,21 @@ export class EventLog {
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) return undefined;
     const where = `${this.#name}: get`;
     const value = await withStoreErrors(where, () => events.get(seqKey(seq)));
-    if (value === undefined) throw seqGap(seq, where);
+    if (value === undefined) throw missingEvents(seq, seq, where);
     return decodeEvent(value, seq);
   }
 
-  /** The events at `seqs` (each within 1..lastSeq), in the order asked, in one read. */
+  /** The events at `seqs` (each within 1..lastSeq: a RangeError otherwise), in the order asked, in one read. */
   async getMany(seqs: readonly number[]): Promise<LoggedEvent[]> {
     const { events } = this.#requireOpen('get');
     const where = `${this.#name}: get`;
-    for (const seq of seqs) checkSeqArgument('seq', seq);
+    for (const seq of seqs) {
+      checkSeqArgument('seq', seq);
+      if (seq < 1 || seq > this.#lastSeq) throw new RangeError(`seq ${seq} is outside the log's 1..${this.#lastSeq}`);
+    }
     const values = await withStoreErrors(where, () => events.getMany(seqs.map(seqKey)));
     return values.map((value, i) => {
-      if (value === undefined || seqs[i]! > this.#lastSeq) throw seqGap(seqs[i]!, where);
+      if (value === undefined) throw missingEvents(seqs[i]!, seqs[i]!, where);
       return decodeEvent(value, seqs[i]!);
     });
   }
@@ -301,7 +316,7 @@ export class EventLog {
       const infos: SnapshotInfo[] = [];
       for await (const [key, value] of snapshots.iterator()) {
         const stored = this.#decodeSnapshotOrReport(seqOfKey(key), value);
-        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash });
+        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash, checksummed: isChecksummed(value) });
       }
       return infos;
     });
@@ -322,11 +337,24 @@ export class EventLog {
   async #openKeyspaces(): Promise<Keyspaces> {
     const where = `${this.#name}: open`;
     const createIfMissing = this.#options.createIfMissing ?? !this.#options.readOnly;
-    await withStoreErrors(where, () => this.#db.open({ createIfMissing }));
+    try {
+      await this.#db.open({ createIfMissing });
+    } catch (err) {
+      throw storeOpenError(err, where);
+    }
     try {
       const opened = keyspaces(this.#db);
-      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly: Boolean(this.#options.readOnly) }));
+      const readOnly = Boolean(this.#options.readOnly);
+      const dir = this.#dir;
+      const ackedSeq = dir === undefined ? undefined : readAckedSeq(dir, this.#name);
+      const acked = ackedSeq === undefined ? undefined : { seq: ackedSeq, path: join(dir!, ACKED_MARKER_FILE) };
+      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly, acked }));
       this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
+      if (dir !== undefined && !readOnly) {
+        this.#lockWatch = LockWatch.start(dir, where);
+        this.#ackedMarker = await withStoreErrors(`${where}: ${ACKED_MARKER_FILE}`, () =>
+          AckedSeqMarker.open(dir, this.#lastSeq, Boolean(this.#options.sync)));
+      }
       return opened;
     } catch (err) {
       // A log we refuse to use must not keep holding its lock.
@@ -343,11 +371,15 @@ export class EventLog {
       ? this.#checked
       : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
     if (checked !== this.#checked) operations.push({ type: 'put', sublevel: this.#keyspaces!.meta, key: CHECKED_KEY, value: encodeChecked(checked) });
+    this.#lockWatch?.check(`${this.#name}: append`);
     await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
     this.#lastSeq += plan.events.length;
     this.#lastEpochMs = plan.lastEpochMs;
     this.#checked = checked;
     this.#publish(plan);
+    // Only once the batch has resolved, so a crash can leave the marker behind the log, never ahead.
+    await withStoreErrors(`${this.#name}: append: events seq ${plan.events[0]!.seq}..${this.#lastSeq} are appended, but ${ACKED_MARKER_FILE}`,
+      () => this.#ackedMarker?.write(this.#lastSeq));
     return plan.events.map((event) => event.seq);
   }
 
@@ -382,6 +414,7 @@ export class EventLog {
     } catch (err) {
       throw reject(`state cannot be encoded (${(err as Error).message})`);
     }
+    this.#lockWatch?.check(`${this.#name}: putSnapshot`);
     await withStoreErrors(`${this.#name}: putSnapshot`, () => snapshots.put(seqKey(seq), value, this.#writeOptions()));
   }
 

@@ -19,6 +19,8 @@ export interface SnapshotInfo {
   seq: number;
   projectorVersion: string;
   hash: string;
+  /** False for a snapshot written before values carried a checksum (format 1). */
+  checksummed: boolean;
 }
 
 /** A stored snapshot, once decoded. */

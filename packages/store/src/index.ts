@@ -3,6 +3,6 @@ export type { CheckedRange } from './CheckedRanges.js';
 export type { AppendEvent } from './planAppend.js';
 export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 export type { StoreReport } from './StoreReport.js';
-export { FORMAT_VERSION } from './valueCodec.js';
+export { FORMAT_VERSION, isChecksummed } from './valueCodec.js';
 export { loadState, replayOnto, type LoadStateOptions } from './loadState.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';

@@ -3,7 +3,7 @@ import { originProblem, packEvent } from './eventCodec.js';
 import { isEventType } from './isEventType.js';
 import { isRecord } from './isRecord.js';
 import { SliceBuilder } from './SliceBuilder.js';
-import { FORMAT_BYTE } from './valueCodec.js';
+import { valueHeader } from './valueCodec.js';
 
 /** Shared: each plan fills and empties it within one synchronous call. */
 const values = new SliceBuilder();
@@ -55,7 +55,8 @@ function addEvent(plan: AppendPlan, input: AppendEvent, index: number, seq: numb
   const event: LoggedEvent = input.origin === undefined
     ? { seq, time, type: input.type, object: input.object }
     : { seq, time, type: input.type, object: input.object, origin: input.origin };
-  values.add(FORMAT_BYTE, encode(event, index));
+  const body = encode(event, index);
+  values.add(valueHeader(body), body);
   plan.events.push(event);
   plan.epochMs.push(epochMs);
   plan.lastEpochMs = epochMs;

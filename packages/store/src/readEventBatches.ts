@@ -1,7 +1,7 @@
-import type { LoggedEvent } from '@meshfold/core';
-import { MeshfoldError } from '@meshfold/core';
+import { MeshfoldError, type LoggedEvent } from '@meshfold/core';
 import { decodeEvent } from './eventCodec.js';
 import type { BinaryKeyspace } from './keyspaces.js';
+import { missingEvents } from './missingEvents.js';
 import { seqKey, seqOfKey } from './seqKey.js';
 import { withStoreErrors } from './storeError.js';
 
@@ -17,7 +17,7 @@ export const READ_AHEAD_BYTES = 1 << 20;
 /**
  * Events `from..to` in seq order, in arrays of up to `batchSize` (one `nextv` each, which is
  * what makes replay fast). The caller guarantees that every seq up to `to` was committed, so
- * a missing seq is a gap error and never skipped.
+ * a missing seq is STORE_CORRUPT_MISSING and never skipped.
  */
 export async function* readEventBatches(
   events: BinaryKeyspace,
@@ -30,7 +30,9 @@ export async function* readEventBatches(
   const options = { gte: seqKey(from), lte: seqKey(to), highWaterMarkBytes: READ_AHEAD_BYTES };
   const iterator = await withStoreErrors(where, () => events.iterator(options));
   const read = (first: number) => {
-    const next = withStoreErrors(where, () => iterator.nextv(Math.min(batchSize, to - first + 1)));
+    const next = withStoreErrors(where, () => iterator.nextv(Math.min(batchSize, to - first + 1))).catch((err: unknown) => {
+      throw unreadableFrom(err, first, to);
+    });
     // It may be left unawaited when decoding fails first; its own failure then matters no more.
     next.catch(() => {});
     return next;
@@ -40,7 +42,7 @@ export async function* readEventBatches(
     let reading = read(expected);
     while (expected <= to) {
       const entries = await reading;
-      if (entries.length === 0) throw seqGap(expected, where);
+      if (entries.length === 0) throw missingEvents(expected, to, where);
       // Ask LevelDB's thread for the next batch now, so it reads while this one is decoded and used.
       if (expected + entries.length <= to) reading = read(expected + entries.length);
       const { events: batch, failure } = decodeEntries(entries, expected, where);
@@ -64,7 +66,8 @@ function decodeEntries(
   try {
     for (const [key, value] of entries) {
       const seq = first + events.length;
-      if (seqOfKey(key) !== seq) throw seqGap(seq, where);
+      const found = seqOfKey(key);
+      if (found !== seq) throw missingEvents(seq, found - 1, where);
       events.push(decodeEvent(value, seq));
     }
     return { events };
@@ -73,6 +76,9 @@ function decodeEntries(
   }
 }
 
-export function seqGap(seq: number, where: string): MeshfoldError {
-  return new MeshfoldError('STORE_SEQ_GAP', `${where}: event seq ${seq} is missing`, { seq });
+/** LevelDB damage met while reading names the seqs that could not be read. */
+function unreadableFrom(err: unknown, first: number, to: number): unknown {
+  if (!(err instanceof MeshfoldError) || err.code !== 'STORE_CORRUPT_DATABASE') return err;
+  const seqs = first === to ? `event seq ${first}` : `events seq ${first}..${to}`;
+  return new MeshfoldError(err.code, `${err.message}; ${seqs} cannot be read`, { ...err.details, seq: first, to });
 }

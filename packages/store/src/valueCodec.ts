@@ -1,8 +1,16 @@
 import { MeshfoldError } from '@meshfold/core';
 import { Packr } from 'msgpackr';
+import { checksum } from './checksum.js';
 
-/** The one value format this code writes and reads: a version byte, then msgpack. */
-export const FORMAT_VERSION = 1;
+/**
+ * The value format this code writes: a version byte (2), the CRC-32 of the msgpack body (4 bytes,
+ * big-endian), then the body. Version 1 (a version byte, then msgpack, no checksum) is still read:
+ * such a value is decoded as before but nothing can tell whether its bytes changed.
+ */
+export const FORMAT_VERSION = 2;
+/** Values written before checksums; read, reported as unchecked by `verify`. */
+export const UNCHECKED_FORMAT_VERSION = 1;
+const HEADER_BYTES = 5;
 
 /**
  * Records are off: msgpackr records refer to structures that would have to be shared by
@@ -16,15 +24,28 @@ export interface ValueOrigin {
   seq: number;
 }
 
-/** The byte every value starts with. */
-export const FORMAT_BYTE: Uint8Array = Uint8Array.of(FORMAT_VERSION);
+/** Shared: every caller copies it before the next call. */
+const header = new Uint8Array(HEADER_BYTES);
+const headerView = new DataView(header.buffer);
+
+/** The bytes a value stores before `body`: the format version and the body's checksum. */
+export function valueHeader(body: Uint8Array): Uint8Array {
+  header[0] = FORMAT_VERSION;
+  headerView.setUint32(1, checksum(body));
+  return header;
+}
 
 export function encodeValue(value: unknown): Uint8Array {
   const body = packValue(value);
-  const bytes = new Uint8Array(body.length + 1);
-  bytes[0] = FORMAT_VERSION;
-  bytes.set(body, 1);
+  const bytes = new Uint8Array(body.length + HEADER_BYTES);
+  bytes.set(valueHeader(body), 0);
+  bytes.set(body, HEADER_BYTES);
   return bytes;
+}
+
+/** Whether a stored value carries a checksum (format 2), i.e. whether decoding it proves it intact. */
+export function isChecksummed(bytes: Uint8Array): boolean {
+  return bytes[0] === FORMAT_VERSION;
 }
 
 /** The msgpack body of a value, in msgpackr's own buffer: copy it before the next pack. */
@@ -35,9 +56,25 @@ export function packValue(value: unknown): Uint8Array {
 /** Throws STORE_UNKNOWN_FORMAT or STORE_CORRUPT_VALUE naming the origin; never guesses. */
 export function decodeValue(bytes: Uint8Array, origin: ValueOrigin): unknown {
   if (bytes.length === 0) throw corruptValue(origin, 'the value is empty');
-  if (bytes[0] !== FORMAT_VERSION) throw unknownFormat(origin, bytes[0]!);
+  if (bytes[0] === FORMAT_VERSION) return unpack(checkedBody(bytes, origin), origin);
+  if (bytes[0] === UNCHECKED_FORMAT_VERSION) return unpack(bytes.subarray(1), origin);
+  throw unknownFormat(origin, bytes[0]!);
+}
+
+function checkedBody(bytes: Uint8Array, origin: ValueOrigin): Uint8Array {
+  if (bytes.length < HEADER_BYTES) throw corruptValue(origin, `${bytes.length} bytes is too short for a checksummed value`);
+  const body = bytes.subarray(HEADER_BYTES);
+  const stored = ((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 0;
+  const actual = checksum(body);
+  if (stored !== actual) {
+    throw corruptValue(origin, `checksum mismatch (stored ${hex(stored)}, the bytes give ${hex(actual)}): the value changed after it was written`);
+  }
+  return body;
+}
+
+function unpack(body: Uint8Array, origin: ValueOrigin): unknown {
   try {
-    return packr.unpack(bytes.subarray(1));
+    return packr.unpack(body);
   } catch (err) {
     throw corruptValue(origin, `msgpack does not decode (${(err as Error).message})`);
   }
@@ -54,9 +91,13 @@ export function corruptValue(origin: ValueOrigin, why: string): MeshfoldError {
 function unknownFormat(origin: ValueOrigin, version: number): MeshfoldError {
   return new MeshfoldError(
     'STORE_UNKNOWN_FORMAT',
-    `${describe(origin)}: unknown value format version ${version} (this build reads ${FORMAT_VERSION})`,
+    `${describe(origin)}: unknown value format version ${version} (this build reads ${UNCHECKED_FORMAT_VERSION} and ${FORMAT_VERSION})`,
     { ...origin, version },
   );
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }
 
 function describe({ keyspace, seq }: ValueOrigin): string {

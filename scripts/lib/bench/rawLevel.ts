@@ -43,7 +43,9 @@ export async function rawReadSeconds(dir: string): Promise<{ seconds: number; co
   const it = events.iterator(options);
   for (let entries = await it.nextv(1000); entries.length > 0; entries = await it.nextv(1000)) {
     for (const [, value] of entries) {
-      packr.unpack(value.subarray(1));
+      // The body starts after the format byte, and after the checksum in format 2 (unchecked here:
+      // checking it is meshfold's work, so the baseline leaves it out).
+      packr.unpack(value.subarray(value[0] === 1 ? 1 : 5));
       count++;
     }
   }

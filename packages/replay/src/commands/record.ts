@@ -24,6 +24,8 @@ export interface RecordOptions {
   namespaces?: string[];
   /** A line on stderr for every event read and every batch appended. */
   verbose?: boolean;
+  /** fsync every appended batch: an acknowledged event then survives a power loss too. */
+  fsync?: boolean;
   /** Also serve the inspector on this log, following it live (LevelDB allows one process). */
   serve?: ListenOptions;
   /** The clock events are stamped with as they are read, in epoch ms. Default: Date.now. */
@@ -48,7 +50,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
   const dir = requireLogDir(options.log);
   if (options.sync && options.delete) throw new MeshfoldError('CLI_USAGE', '--sync and --delete do not go together: a relist records what exists');
   if (options.namespaces?.length && !options.sync) throw new MeshfoldError('CLI_USAGE', '--namespace only applies to --sync (the namespaces the set is complete for)');
-  const log = await (options.openLog ?? ((d: string) => EventLog.openDir(d)))(dir);
+  const log = await (options.openLog ?? ((d: string) => EventLog.openDir(d, { sync: Boolean(options.fsync) })))(dir);
   const stop = stopSignals();
   let inspector: Inspector | undefined;
   return withLog(log, async () => {
