@@ -18,7 +18,7 @@ const NO_DELTAS: readonly Delta[] = Object.freeze([]);
  * Bumped whenever the fold's semantics change, including which objects validation admits:
  * snapshots and checked ranges of another version are not trusted.
  */
-export const PROJECTOR_VERSION = 'meshfold-projector/3';
+export const PROJECTOR_VERSION = 'meshfold-projector/4';
 
 export interface ApplyResult {
   readonly seq: number;
