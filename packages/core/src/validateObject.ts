@@ -131,7 +131,31 @@ function typed<T>(isType: (v: unknown) => v is T, rule: string): Reader<T> {
     return undefined;
   };
 }
-const readString = typed((v): v is string => typeof v === 'string', 'must be a string');
+const readStringOnly = typed((v): v is string => typeof v === 'string', 'must be a string');
+
+/**
+ * A string field. YAML as kubectl reads it turns some unquoted values into other types (`yes`,
+ * `on`, `0777`, `a: b`), so a non-string gets a message that names what it became and says to
+ * quote it.
+ */
+const readString: Reader<string> = (v, field, report) => {
+  if (isAbsent(v) || typeof v === 'string') return readStringOnly(v, field, report);
+  report(field, notAString(v));
+  return undefined;
+};
+
+function notAString(v: unknown): string {
+  if (typeof v === 'boolean') {
+    return `must be a string, not the boolean ${v}: YAML, as kubectl reads it, takes unquoted yes/no/on/off/y/n/true/false `
+      + 'as booleans; quote the value (e.g. "yes")';
+  }
+  if (typeof v === 'number') {
+    return `must be a string, not the number ${v}: YAML takes unquoted numbers (also 0777 as octal, 0x1F as hex) as numbers; `
+      + 'quote the value (e.g. "0777")';
+  }
+  if (Array.isArray(v)) return 'must be a string, not a list: quote the value if it starts with [ or -';
+  return 'must be a string, not a map: in YAML an unquoted ": " or a leading { starts a map; quote the value';
+}
 const readInt = typed((v): v is number => Number.isInteger(v), 'must be an integer');
 const readObject = typed(isRecord, 'must be an object');
 
