@@ -1,4 +1,4 @@
-import type { Labels } from './objects.js';
+import type { Labels, Resolution } from './objects.js';
 
 /** One endpoint as EDS would hold it, in the shape `meshfold endpoints -o json` prints. */
 export interface EndpointRecord {
@@ -19,6 +19,14 @@ export interface EndpointRecord {
   readonly tlsMode: string;
   /** `WorkloadEntry/ns/name`, or `ServiceEntry/ns/<se>-<i>` for inline endpoints. */
   readonly workload: string;
+  /**
+   * The name istiod reports for the workload (telemetry, `istio.workload` metadata): the
+   * WorkloadEntry's name unless an annotation or label names it otherwise; `<serviceEntry>-<i>` for
+   * inline endpoints; the ServiceEntry's name for a DNS host.
+   */
+  readonly workloadName: string;
+  /** The resolution of the ServiceEntry the endpoint comes from: it decides whether istiod sends it by EDS. */
+  readonly resolution: Resolution;
 }
 
 /** The documented output order: host, namespace, servicePort, address, port, workload. */
@@ -40,6 +48,7 @@ export function endpointIdentity(e: EndpointRecord): string {
   return JSON.stringify([
     e.host, e.namespace, e.servicePort, e.portName, e.protocol, e.address, e.port,
     sortedEntries(e.labels), e.network, e.locality, e.weight, e.serviceAccount, e.tlsMode, e.workload,
+    e.workloadName, e.resolution,
   ]);
 }
 

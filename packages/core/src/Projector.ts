@@ -12,10 +12,13 @@ import { objectsOf, viewOf, type ProjectionView } from './ProjectionView.js';
 import type { ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
 
-/** Bumped whenever the fold's semantics change: snapshots of another version are not trusted. */
 const NO_DELTAS: readonly Delta[] = Object.freeze([]);
 
-export const PROJECTOR_VERSION = 'meshfold-projector/2';
+/**
+ * Bumped whenever the fold's semantics change, including which objects validation admits:
+ * snapshots and checked ranges of another version are not trusted.
+ */
+export const PROJECTOR_VERSION = 'meshfold-projector/4';
 
 export interface ApplyResult {
   readonly seq: number;

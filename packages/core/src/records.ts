@@ -24,6 +24,18 @@ export interface WorkloadTraits {
   /** 0 when unset. */
   readonly weight: number;
   readonly serviceAccount: string;
+  /**
+   * istiod's workload name, when it is not the object's name: a WorkloadEntry's
+   * `istio.io/autoRegistrationGroup` annotation, else its `service.istio.io/workload-name`
+   * metadata label (`WorkloadNameFromWorkloadEntry`). `''` means the object's name.
+   */
+  readonly workloadName: string;
+  /**
+   * A WorkloadEntry with `proxy.istio.io/health-checks-enabled: "true"` whose `Healthy`
+   * condition is not `True`: istiod treats it as absent (`isHealthy` in the ServiceEntry
+   * controller), so nothing selects it.
+   */
+  readonly unhealthy: boolean;
 }
 
 export interface WorkloadEntryRecord extends WorkloadRecord {

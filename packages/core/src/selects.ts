@@ -6,10 +6,11 @@ import { isIpAddress } from './validateObject.js';
 /**
  * Whether ServiceEntry `se` selects workload `w`: same namespace, a selector whose labels all
  * match, and — for STATIC/NONE — an IP (or empty, network-gateway) address; hostname and
- * `unix://` workloads are only for DNS ServiceEntries.
+ * `unix://` workloads are only for DNS ServiceEntries. A health-checked WorkloadEntry that is not
+ * Healthy is selected by nothing, as istiod leaves it out of its workloads.
  */
 export function selects(se: ServiceEntryRecord, w: WorkloadRecord): boolean {
-  if (!se.selector || se.namespace !== w.namespace) return false;
+  if (!se.selector || se.namespace !== w.namespace || w.traits.unhealthy) return false;
   if (!matchesSelector(se.selector, w.labels)) return false;
   return isDnsResolution(se) || !dnsOnly(w.address);
 }

@@ -5,7 +5,7 @@ import { tlsMode } from './tlsMode.js';
 
 const TRUST_DOMAIN = 'cluster.local';
 const NO_LABELS = Object.freeze({});
-const NO_TRAITS = Object.freeze({ network: '', locality: '', weight: 0, serviceAccount: '' });
+const NO_TRAITS = Object.freeze({ network: '', locality: '', weight: 0, serviceAccount: '', workloadName: '', unhealthy: false });
 
 /**
  * The one conversion from (ServiceEntry, host, workloads) to endpoints: every workload gets an
@@ -33,6 +33,8 @@ export function serviceEndpoints(
         serviceAccount: w.traits.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.traits.serviceAccount}` : '',
         tlsMode: tlsMode(w),
         workload: `${w.kind}/${w.namespace}/${w.name}`,
+        workloadName: w.traits.workloadName || w.name,
+        resolution: se.resolution,
       });
     }
   }

@@ -45,8 +45,36 @@ function workloadEntryRecord(obj: KubeObject<'WorkloadEntry', WorkloadEntrySpec>
   // Spec labels merged with metadata labels, metadata winning (Istio 1.14+).
   const labels = intern.sortedMap(obj.spec?.labels, obj.metadata.labels);
   const namespace = intern.string(namespaceOf(obj));
-  return workload('WorkloadEntry', namespace, obj.metadata.name, obj.spec ?? {}, labels, intern) as WorkloadEntryRecord;
+  const status = { workloadName: workloadNameOf(obj), unhealthy: isUnhealthy(obj) };
+  return workload('WorkloadEntry', namespace, obj.metadata.name, obj.spec ?? {}, labels, intern, status) as WorkloadEntryRecord;
 }
+
+const AUTO_REGISTRATION_GROUP = 'istio.io/autoRegistrationGroup';
+const WORKLOAD_NAME_LABEL = 'service.istio.io/workload-name';
+const HEALTH_CHECKS_ANNOTATION = 'proxy.istio.io/health-checks-enabled';
+
+/** `WorkloadNameFromWorkloadEntry` (istio pkg/kube/labels): the annotation, else the metadata label; `''` for the name itself. */
+function workloadNameOf(obj: KubeObject): string {
+  const name = obj.metadata.annotations?.[AUTO_REGISTRATION_GROUP] ?? obj.metadata.labels?.[WORKLOAD_NAME_LABEL];
+  return typeof name === 'string' && name !== obj.metadata.name ? name : '';
+}
+
+/**
+ * `isHealthy` in istio pilot/pkg/serviceregistry/serviceentry/conversion.go: with health checks
+ * enabled (the annotation parses as a Go boolean true), a WorkloadEntry counts only once its
+ * `Healthy` condition is `True`; a new one without the condition is unhealthy.
+ */
+function isUnhealthy(obj: KubeObject): boolean {
+  if (!GO_TRUE.has(String(obj.metadata.annotations?.[HEALTH_CHECKS_ANNOTATION] ?? ''))) return false;
+  const conditions = (obj as { status?: { conditions?: unknown } }).status?.conditions;
+  const healthy = Array.isArray(conditions)
+    ? conditions.find((c): c is { status?: unknown } => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'Healthy')
+    : undefined;
+  return healthy?.status !== 'True';
+}
+
+/** The strings Go's `strconv.ParseBool` reads as true. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
 /** Most ServiceEntries have no addresses or no inline endpoints: one shared empty list, not one each. */
 const NONE: readonly never[] = Object.freeze([]);
@@ -78,8 +106,12 @@ function portRecord(p: { number: number; name: string; protocol?: string; target
   return { number: p.number, name: p.name, protocol: (p.protocol ?? '').toUpperCase(), targetPort: p.targetPort ?? 0 };
 }
 
+interface WorkloadStatus { workloadName: string; unhealthy: boolean }
+const NO_STATUS: WorkloadStatus = { workloadName: '', unhealthy: false };
+
 function workload(
   kind: WorkloadRecord['kind'], namespace: string, name: string, spec: WorkloadEntrySpec, labels: Labels, intern: Intern,
+  status: WorkloadStatus = NO_STATUS,
 ): WorkloadRecord {
   return {
     kind,
@@ -88,21 +120,25 @@ function workload(
     address: spec.address ?? '',
     ports: spec.ports && Object.keys(spec.ports).length > 0 ? intern.sortedMap(spec.ports) : undefined,
     labels,
-    traits: traitsOf(spec, labels, intern),
+    traits: traitsOf(spec, labels, intern, status),
   };
 }
 
-const DEFAULT_TRAITS: WorkloadTraits = Object.freeze({ network: '', locality: '', weight: 0, serviceAccount: '' });
+const DEFAULT_TRAITS: WorkloadTraits = Object.freeze({
+  network: '', locality: '', weight: 0, serviceAccount: '', workloadName: '', unhealthy: false,
+});
 
-function traitsOf(spec: WorkloadEntrySpec, labels: Labels, intern: Intern): WorkloadTraits {
+function traitsOf(spec: WorkloadEntrySpec, labels: Labels, intern: Intern, status: WorkloadStatus): WorkloadTraits {
   const locality = localityOf(spec.locality, labels);
-  if (!spec.network && !locality && !spec.weight && !spec.serviceAccount) return DEFAULT_TRAITS;
+  const { workloadName, unhealthy } = status;
+  if (!spec.network && !locality && !spec.weight && !spec.serviceAccount && !workloadName && !unhealthy) return DEFAULT_TRAITS;
   const network = spec.network ?? '';
   const weight = spec.weight ?? 0;
   const serviceAccount = spec.serviceAccount ?? '';
-  // A JSON array as the key: no separator character can collide, whatever the strings hold.
-  return intern.keyed(JSON.stringify(['traits', network, locality, weight, serviceAccount]),
-    () => ({ network, locality, weight, serviceAccount }));
+  // A JSON array as the key: no separator character can collide, whatever the strings hold
+  // (the workload name comes from an annotation, which may hold anything).
+  return intern.keyed(JSON.stringify(['traits', network, locality, weight, serviceAccount, unhealthy, workloadName]),
+    () => ({ network, locality, weight, serviceAccount, workloadName, unhealthy }));
 }
 
 /** The locality field, else the topology label (legacy `.`-separated values become `/`). */

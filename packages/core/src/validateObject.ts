@@ -41,21 +41,42 @@ export function isIpAddress(s: string): boolean {
 }
 
 /**
- * A fully qualified domain name by Istio's rules: 1..255 characters, DNS-1123 labels (any case),
- * one trailing dot allowed, and a top-level label that is not all digits (so no IPv4 address).
+ * A fully qualified domain name by Istio's rules (`ValidateFQDN`): 1..255 characters, DNS-1123
+ * labels (any case), an empty last label allowed (a trailing dot), and a last label that is not a
+ * number. With a trailing dot the last label is the empty one, so `db.10.` and `10.0.0.1.` pass.
  */
 export function isFqdn(s: string): boolean {
-  const labels = domainLabels(s);
-  return labels !== undefined && labels.every(isDnsLabel) && !isAllDigits(labels.at(-1)!);
+  return s.length > 0 && s.length <= 255 && areDnsLabels(s);
 }
 
-/** A ServiceEntry host: like an FQDN, but the first label may carry a `*` prefix (`*`, `*.x`, `*-x`). */
+/**
+ * A ServiceEntry host (`ValidateWildcardDomain`): like an FQDN, but the first label may carry a
+ * `*` prefix (`*`, `*.x`, `*-x`), and a name of one label is not checked for being a number.
+ */
 function isWildcardHost(s: string): boolean {
-  const labels = domainLabels(s);
-  if (labels === undefined) return false;
-  const [first, ...rest] = labels;
-  // Istio checks the top-level label only when there is more than one label.
-  return isWildcardLabel(first!) && rest.every(isDnsLabel) && (rest.length === 0 || !isAllDigits(rest.at(-1)!));
+  if (s.length === 0 || s.length > 255) return false;
+  const dot = s.indexOf('.');
+  if (dot < 0) return isWildcardLabel(s);
+  return isWildcardLabel(s.slice(0, dot)) && areDnsLabels(s.slice(dot + 1));
+}
+
+/** Istio's `ValidateDNS1123Labels`: the last label may be empty but not a number; the others are DNS-1123 labels. */
+function areDnsLabels(domain: string): boolean {
+  const labels = domain.split('.');
+  const last = labels.at(-1)!;
+  if (isGoInt(last)) return false;
+  return labels.every((l, i) => isDnsLabel(l) || (l === '' && i === labels.length - 1));
+}
+
+/**
+ * Whether Go's `strconv.Atoi` reads the string as an int: an optional sign and decimal digits
+ * within the int64 range. Istio calls a top-level label "all-numeric" exactly when Atoi succeeds,
+ * so a label of digits beyond that range counts as a name.
+ */
+function isGoInt(s: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +134,31 @@ function typed<T>(isType: (v: unknown) => v is T, rule: string): Reader<T> {
     return undefined;
   };
 }
-const readString = typed((v): v is string => typeof v === 'string', 'must be a string');
+const readStringOnly = typed((v): v is string => typeof v === 'string', 'must be a string');
+
+/**
+ * A string field. YAML as kubectl reads it turns some unquoted values into other types (`yes`,
+ * `on`, `0777`, `a: b`), so a non-string gets a message that names what it became and says to
+ * quote it.
+ */
+const readString: Reader<string> = (v, field, report) => {
+  if (isAbsent(v) || typeof v === 'string') return readStringOnly(v, field, report);
+  report(field, notAString(v));
+  return undefined;
+};
+
+function notAString(v: unknown): string {
+  if (typeof v === 'boolean') {
+    return `must be a string, not the boolean ${v}: YAML, as kubectl reads it, takes unquoted yes/no/on/off/y/n/true/false `
+      + 'as booleans; quote the value (e.g. "yes")';
+  }
+  if (typeof v === 'number') {
+    return `must be a string, not the number ${v}: YAML takes unquoted numbers (also 0777 as octal, 0x1F as hex) as numbers; `
+      + 'quote the value (e.g. "0777")';
+  }
+  if (Array.isArray(v)) return 'must be a string, not a list: quote the value if it starts with [ or -';
+  return 'must be a string, not a map: in YAML an unquoted ": " or a leading { starts a map; quote the value';
+}
 const readInt = typed((v): v is number => Number.isInteger(v), 'must be an integer');
 const readObject = typed(isRecord, 'must be an object');
 
@@ -162,8 +207,16 @@ function requireField(v: unknown, field: string, report: Report): void {
   if (isAbsent(v)) report(field, 'is required');
 }
 
+/** OpenAPI `maxLength`, which counts characters (code points), not bytes or UTF-16 units. */
 function maxLength(value: string | undefined, max: number, field: string, report: Report): void {
-  if (value !== undefined && value.length > max) report(field, `must be at most ${max} characters`);
+  // A string has at most as many code points as UTF-16 units, so only a long one needs counting.
+  if (value !== undefined && value.length > max && codePoints(value) > max) report(field, `must be at most ${max} characters`);
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }
 
 function maxItems(count: number, max: number, field: string, report: Report): void {
@@ -181,26 +234,32 @@ const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 const isDnsLabel = (s: string): boolean => s.length <= 63 && DNS_LABEL.test(s);
 const isWildcardLabel = (s: string): boolean => s.length <= 63 && WILDCARD_LABEL.test(s);
-const isAllDigits = (s: string): boolean => /^[0-9]+$/.test(s);
 const isKubeLabelName = (s: string): boolean => s.length <= 63 && KUBE_NAME_LABEL.test(s);
 const isKubeSubdomain = (s: string): boolean => s.length <= 253 && s.split('.').every((l) => KUBE_NAME_LABEL.test(l));
 
-/** The labels of a domain name of legal length, without the optional trailing dot. */
-function domainLabels(s: string): string[] | undefined {
-  if (s.length === 0 || s.length > 255) return undefined;
-  return (s.endsWith('.') ? s.slice(0, -1) : s).split('.');
-}
-
-/** Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a label name. */
-function isLabelKey(key: string): boolean {
+/**
+ * A label key as Istio checks the labels inside a spec (`labels.Instance.Validate`): an optional
+ * prefix of DNS-1123 labels in any case (at most 253 characters) and `/`, then a name.
+ */
+function isIstioLabelKey(key: string): boolean {
   const slash = key.indexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split('.').every((l) => DNS_LABEL.test(l)));
   return prefixOk && isLabelName(key.slice(slash + 1));
 }
 
+/**
+ * A qualified name as the API server checks label and annotation keys (`IsQualifiedName`): an
+ * optional non-empty prefix that is a lower-case DNS-1123 subdomain and `/`, then a name.
+ */
+function isQualifiedName(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  if (parts.length === 2 && !isKubeSubdomain(parts[0]!)) return false;
+  return isLabelName(parts.at(-1)!);
+}
+
 const isLabelName = (s: string): boolean => s.length <= 63 && LABEL_NAME.test(s);
-const isLabelValue = (s: string): boolean => s === '' || isLabelName(s);
 
 function isIpOrCidr(s: string): boolean {
   const slash = s.lastIndexOf('/');
@@ -211,11 +270,49 @@ function isIpOrCidr(s: string): boolean {
   return family !== 0 && /^(0|[1-9][0-9]{0,2})$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
-function checkLabels(labels: Entry<string>[], report: Report): void {
+/**
+ * Labels inside a spec (a WorkloadEntry's `labels`, an inline endpoint's), which only Istio's
+ * webhook checks: values must match the label-value pattern, but may be longer than 63 characters.
+ */
+function checkSpecLabels(labels: Entry<string>[], report: Report): void {
   for (const { field, key, value } of labels) {
-    if (!isLabelKey(key)) report(field, 'key must be a valid Kubernetes label key');
-    else if (!isLabelValue(value)) report(field, 'value must be a valid Kubernetes label value');
+    if (!isIstioLabelKey(key)) report(field, 'key must be a label key (optional DNS prefix and /, then a name of at most 63 characters)');
+    else if (value !== '' && !LABEL_NAME.test(value)) {
+      report(field, 'label value must be empty or alphanumeric, -, _ or . beginning and ending with an alphanumeric character (any length)');
+    }
   }
+}
+
+/** `metadata.labels`, which the API server checks (`ValidateLabels`): stricter keys, values at most 63 characters. */
+function checkMetadataLabels(labels: Entry<string>[], report: Report): void {
+  for (const { field, key, value } of labels) {
+    if (!isQualifiedName(key)) report(field, 'key must be a Kubernetes label key (optional lower-case DNS subdomain prefix and /, then a name of at most 63 characters)');
+    else if (value !== '' && !isLabelName(value)) report(field, 'label value must be empty or alphanumeric, -, _ or . beginning and ending with an alphanumeric character, at most 63 characters');
+  }
+}
+
+/** The API server's limit on all annotation keys and values of one object together (`ValidateAnnotations`). */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** `metadata.annotations` (`ValidateAnnotations`): keys are qualified names in any case; keys and values together at most 256 KiB. */
+function checkAnnotations(annotations: Entry<string>[], report: Report): void {
+  let bytes = 0;
+  for (const { field, key, value } of annotations) {
+    if (!isQualifiedName(key.toLowerCase())) report(field, 'key must be a qualified name (optional DNS subdomain prefix and /, then a name of at most 63 characters)');
+    bytes += utf8Length(key) + utf8Length(value);
+  }
+  if (bytes > MAX_ANNOTATION_BYTES) report('metadata.annotations', `must total at most ${MAX_ANNOTATION_BYTES} bytes (keys and values); they total ${bytes}`);
+}
+
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Each UTF-16 unit counted once already; add the extra bytes UTF-8 needs. A surrogate pair
+    // (4 bytes) is two units of 2 bytes each here.
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
 }
 
 function checkPortNumber(value: number | undefined, field: string, report: Report): void {
@@ -255,8 +352,8 @@ function readMetadata(v: unknown, report: Report): Meta {
   const namespace = readString(meta.namespace, 'metadata.namespace', report) || undefined;
   if (namespace !== undefined && !isKubeLabelName(namespace)) report('metadata.namespace', 'must be a DNS-1123 label');
   const labels = readMap(meta.labels, 'metadata.labels', report, readString);
-  checkLabels(labels, report);
-  readMap(meta.annotations, 'metadata.annotations', report, readString);
+  checkMetadataLabels(labels, report);
+  checkAnnotations(readMap(meta.annotations, 'metadata.annotations', report, readString), report);
   return { namespace: namespace ?? 'default', labels };
 }
 
@@ -268,6 +365,8 @@ interface Workload {
   address: string;
   network: string;
   ports: Entry<number>[];
+  /** `ports` is present, even as an empty map: the schema's `has()` sees it. */
+  portsSet: boolean;
   labels: Entry<string>[];
 }
 
@@ -278,6 +377,7 @@ function readWorkload(spec: Json, field: string, report: Report): Workload {
     address: readString(spec.address, at('address'), report) ?? '',
     network: readString(spec.network, at('network'), report) ?? '',
     ports: readMap(spec.ports, at('ports'), report, readInt),
+    portsSet: !isAbsent(spec.ports),
     labels: readMap(spec.labels, at('labels'), report, readString),
   };
   const locality = readString(spec.locality, at('locality'), report);
@@ -324,14 +424,16 @@ function checkWorkload(we: Workload, context: AddressContext | undefined, servic
   else if (context && !ADDRESS_RULES[context].kinds.includes(kind!)) report(addressField, ADDRESS_RULES[context].rule);
   if (kind === 'unix') {
     checkUnixAddress(we.address, addressField, report);
-    if (we.ports.length > 0) report(`${we.field}.ports`, 'must be empty for a unix:// address');
+    // The schema rejects `ports` even when it is an empty map.
+    if (we.portsSet) report(`${we.field}.ports`, 'must not be set for a unix:// address');
   }
   for (const { field, key, value } of we.ports) {
-    if (!isDnsLabel(key)) report(field, 'port name must be a DNS-1123 label');
+    // The webhook allows 63 characters; the schema's rule (`size(key) < 63`) one fewer.
+    if (!isDnsLabel(key) || key.length >= 63) report(field, 'port name must be a DNS-1123 label of at most 62 characters');
     else if (servicePorts && !servicePorts.has(key)) report(field, 'port name is not defined by the ServiceEntry ports');
     checkPortNumber(value, field, report);
   }
-  checkLabels(we.labels, report);
+  checkSpecLabels(we.labels, report);
 }
 
 function checkUnixAddress(address: string, field: string, report: Report): void {
@@ -353,6 +455,8 @@ interface ServiceEntryView {
   addresses: Item<string>[];
   ports: Port[];
   endpoints: Workload[];
+  /** `endpoints` is present, even as an empty list: the schema's `has()` sees it. */
+  endpointsSet: boolean;
   selector?: Entry<string>[];
   /** undefined when the resolution is not a known one (already reported). */
   resolution?: Resolution;
@@ -370,6 +474,7 @@ function readServiceEntry(spec: Json, report: Report): ServiceEntryView {
     ports: readList(spec.ports, 'spec.ports', report, readObject).map(({ field, value }) => readPort(value, field, report)),
     endpoints: readList(spec.endpoints, 'spec.endpoints', report, readObject)
       .map(({ field, value }) => readWorkload(value, field, report)),
+    endpointsSet: !isAbsent(spec.endpoints),
     selector: selector && readMap(selector.labels, 'spec.workloadSelector.labels', report, readString),
     resolution: hasResolution ? readEnum(spec.resolution, 'spec.resolution', RESOLUTIONS, report) : 'NONE',
     location: readEnum(spec.location, 'spec.location', LOCATIONS, report),
@@ -403,7 +508,8 @@ function checkServiceEntry(se: ServiceEntryView, meta: Meta, report: Report): vo
 /** `ValidateServiceEntry` (selector checks) and the WorkloadSelector schema: selector labels, and selector and inline endpoints are exclusive. */
 function checkSelector(se: ServiceEntryView, report: Report): void {
   if (se.selector === undefined) return;
-  if (se.endpoints.length > 0) report('spec.workloadSelector', 'must not be set together with endpoints');
+  // The schema's one-of rule counts an empty `endpoints: []` as set.
+  if (se.endpointsSet) report('spec.workloadSelector', 'must not be set together with endpoints');
   maxItems(se.selector.length, 256, 'spec.workloadSelector.labels', report);
   for (const { field, key, value } of se.selector) {
     if (key === '') report(field, 'selector label key must not be empty');
@@ -468,8 +574,9 @@ function checkEndpoints(se: ServiceEntryView, portNames: Set<string>, report: Re
 /** `ValidateServiceEntry` (the switch on resolution): what each resolution demands of hosts, addresses, endpoints and ports. */
 function checkByResolution(se: ServiceEntryView, meta: Meta, report: Report): void {
   const { resolution } = se;
-  if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
-    if (se.endpoints.length > 0) report('spec.endpoints', `must be empty when resolution is ${resolution}`);
+  // For NONE the schema rejects `endpoints` even as an empty list; for DYNAMIC_DNS only the webhook rules, on a non-empty one.
+  if (resolution === 'NONE' ? se.endpointsSet : resolution === 'DYNAMIC_DNS' && se.endpoints.length > 0) {
+    report('spec.endpoints', resolution === 'NONE' ? 'must not be set when resolution is NONE' : 'must be empty when resolution is DYNAMIC_DNS');
   }
   if (resolution === 'STATIC' && se.endpoints.some((e) => e.address.startsWith(UNIX_PREFIX)) && se.ports.length !== 1) {
     // Envoy reaches a socket without any port, so several service ports could not be told apart.
@@ -499,8 +606,9 @@ function checkDynamicDns(se: ServiceEntryView, meta: Meta, report: Report): void
     }
   }
   const waypoint = meta.labels.find((l) => l.key === USE_WAYPOINT_LABEL);
-  if (waypoint && se.location === 'MESH_INTERNAL') {
-    report(waypoint.field, 'must not be set on a MESH_INTERNAL ServiceEntry with DYNAMIC_DNS resolution');
+  // An empty value or `none` (any case) means "no waypoint" (`usesWaypoint` in validation.go).
+  if (waypoint && waypoint.value !== '' && waypoint.value.toLowerCase() !== 'none' && se.location === 'MESH_INTERNAL') {
+    report(waypoint.field, 'must not name a waypoint on a MESH_INTERNAL ServiceEntry with DYNAMIC_DNS resolution');
   }
 }
 

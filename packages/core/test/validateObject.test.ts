@@ -263,8 +263,12 @@ test('an endpoint port value is in 1..65535', () => {
 test('an endpoint label key must be valid', () => {
   rejects(endpoint({ address: '10.0.0.1', labels: { '/app': 'x' } }), 'spec.endpoints[0].labels["/app"]', /label key/);
 });
-test('an endpoint label value must be valid', () => {
-  rejects(endpoint({ address: '10.0.0.1', labels: { app: 'a'.repeat(64) } }), 'spec.endpoints[0].labels.app', /label value/);
+test('an endpoint label value must match the label-value pattern, at any length (Istio checks no length there)', () => {
+  rejects(endpoint({ address: '10.0.0.1', labels: { app: 'a-' } }), 'spec.endpoints[0].labels.app', /label value/);
+  accepts(endpoint({ address: '10.0.0.1', labels: { app: 'a'.repeat(64) } }));
+});
+test('a metadata label value is at most 63 characters (the API server checks it)', () => {
+  rejects(we({}, { labels: { app: 'a'.repeat(64) } }), 'metadata.labels.app', /63/);
 });
 test('an endpoint weight is an unsigned 32-bit integer', () => {
   rejects(endpoint({ address: '10.0.0.1', weight: -1 }), 'spec.endpoints[0].weight', /unsigned/);
@@ -319,6 +323,11 @@ test('DYNAMIC_DNS rejects a waypoint label when MESH_INTERNAL', () => {
   const labels = { 'istio.io/use-waypoint': 'wp' };
   rejects(dynamic({ location: 'MESH_INTERNAL' }, { labels }), 'metadata.labels["istio.io/use-waypoint"]', /MESH_INTERNAL/);
   accepts(dynamic({ location: 'MESH_EXTERNAL' }, { labels }));
+});
+test('DYNAMIC_DNS accepts the waypoint label values that mean no waypoint when MESH_INTERNAL', () => {
+  for (const value of ['', 'none', 'None', 'NONE']) {
+    accepts(dynamic({ location: 'MESH_INTERNAL' }, { labels: { 'istio.io/use-waypoint': value } }));
+  }
 });
 
 // --- rule 10: enums ---------------------------------------------------------------------------------
@@ -382,6 +391,11 @@ test('isFqdn accepts DNS names and rejects wildcards and IPs', () => {
   for (const s of ['', '*.example.com', '1.2.3.4', 'a..b', '-a.com', 'a_b.com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(128)}com`]) {
     assert.not.ok(isFqdn(s), s);
   }
+});
+
+test('isFqdn checks the literal last label for a number, as Istio does: a trailing dot makes it the empty one', () => {
+  for (const s of ['db.10.', '10.0.0.1.', 'a.99999999999999999999']) assert.ok(isFqdn(s), s);
+  for (const s of ['db.10', 'a.9223372036854775807', '.', 'a.b..']) assert.not.ok(isFqdn(s), s);
 });
 
 test.run();

@@ -114,10 +114,10 @@ function program(io: Io) {
     .action(reading((log, opts) => events(log, { from: (opts as Opts).from, to: (opts as Opts).to, o: o(opts as Opts) }, io)))
 
     .command('endpoints')
-    .describe('Endpoints (EDS) at a point of the log: --at SEQ (0 = empty) or an RFC 3339 time; default the latest.')
+    .describe('Endpoints at a point of the log: --at SEQ (0 = empty) or an RFC 3339 time; default the latest.')
     .option('--at', 'Seq or RFC 3339 time')
     .option('--host', 'Only this host')
-    .option('-o, --output', 'table, json or eds (Envoy ClusterLoadAssignment)', 'table')
+    .option('-o, --output', 'table (as istioctl proxy-config endpoint), wide, json, eds (ClusterLoadAssignments of EDS clusters) or cds (DNS and ORIGINAL_DST clusters)', 'table')
     .action(reading((log, opts) => endpoints(log, { at: (opts as Opts).at as string, host: (opts as Opts).host as string, o: o(opts as Opts) }, io)))
 
     .command('associations')

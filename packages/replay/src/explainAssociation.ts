@@ -1,7 +1,7 @@
 import { isDnsResolution, isIpAddress, labelValue, selects, type ProjectionState } from '@meshfold/core';
 
 export interface Reason {
-  /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION. */
+  /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION, UNHEALTHY. */
   readonly code: string;
   readonly message: string;
 }
@@ -33,6 +33,9 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
   const dnsOnly = we.address.startsWith('unix://') || (we.address !== '' && !isIpAddress(we.address));
   if (dnsOnly && !isDnsResolution(se)) {
     reasons.push({ code: 'NEEDS_DNS_RESOLUTION', message: `address ${we.address} is not an IP; only DNS or DNS_ROUND_ROBIN ServiceEntries select it (resolution is ${se.resolution})` });
+  }
+  if (we.traits.unhealthy) {
+    reasons.push({ code: 'UNHEALTHY', message: 'the WorkloadEntry has health checks enabled (proxy.istio.io/health-checks-enabled) and no Healthy condition with status True; istiod leaves it out' });
   }
   // Against the stored records, as the fold associates them.
   return { associated: selects(se, we), reasons };

@@ -1,7 +1,10 @@
-/** Aligned columns separated by two spaces, like kubectl and istioctl print them. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Aligned columns separated by at least `gap` spaces: two as kubectl prints them; istioctl's
+ * `proxy-config` tables use a tabwriter with padding 5.
+ */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], gap = 2): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' '.repeat(gap)).trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }

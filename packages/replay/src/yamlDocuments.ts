@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { Lexer, LineCounter, parseDocument, type DocumentOptions, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
 import { DEFAULT_MAX_DOCUMENT_CHARS } from './jsonDocuments.js';
 import type { RawDocument } from './readInput.js';
 
@@ -10,6 +10,9 @@ import type { RawDocument } from './readInput.js';
  *
  * Documents with no content (blank, comments only, or `null`) are skipped and not reported.
  * `%` directives before a `---` stay with the document they introduce.
+ *
+ * Each document is read as kubectl reads it (sigs.k8s.io/yaml, which uses go-yaml v2): see
+ * {@link KUBECTL_YAML} and {@link goYamlFlowScalars}.
  */
 export class YamlDocumentSplitter {
   /** Number (1-based) of the next complete line. */
@@ -135,9 +138,9 @@ export class YamlDocumentSplitter {
   /** Parses the current document, if it has content, and reports it. */
   private finish(out: RawDocument[]): void {
     if (!this.hasContent) return;
-    const text = this.doc.join('');
+    const text = goYamlFlowScalars(this.doc.join(''));
     const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter, prettyErrors: false });
+    const document = parseDocument(text, { ...KUBECTL_YAML, lineCounter, prettyErrors: false });
     const problem = document.errors[0];
     if (problem) {
       const at = lineCounter.linePos(problem.pos[0]);
@@ -157,6 +160,90 @@ export class YamlDocumentSplitter {
     if (value === null || value === undefined) return; // `~` or a lone tag: nothing to record
     out.push({ line: this.docLine, value });
   }
+}
+
+/**
+ * YAML as go-yaml v2 resolves it: the YAML 1.1 scalars (`yes`/`no`/`on`/`off`/`y`/`n` are
+ * booleans, `0777` is octal) and merge keys (`<<: *defaults`), but neither base-60 numbers
+ * (`1:20` stays a string) nor timestamps (go-yaml leaves them strings when the target is not a
+ * time, as it is not for kubectl's untyped read). Floats are go-yaml's: digits on at least one
+ * side of the dot, so a lone `.` stays a string; Go's `0o17` is an octal int.
+ */
+export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  merge: true,
+  customTags: (tags: Tags) => [
+    ...tags.filter((t) => !(typeof t === 'object' && (t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp'
+      || (t.tag === FLOAT_TAG && (t.format === 'EXP' || t.format === undefined) && !String(t.test).includes('inf'))))),
+    { tag: FLOAT_TAG, default: true, test: GO_YAML_FLOAT, resolve: (s: string) => Number(s.replaceAll('_', '')) },
+    { tag: 'tag:yaml.org,2002:int', format: 'OCT', default: true, test: /^[-+]?0o[0-7_]+$/,
+      resolve: (s: string) => (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[-+]?0o/, '').replaceAll('_', ''), 8) },
+  ],
+};
+
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
+/** go-yaml v2's `yamlStyleFloat`, matched after it drops underscores (so at least one digit). */
+const GO_YAML_FLOAT = /^(?=[^0-9]*[0-9])[-+]?(\.[0-9_]+|[0-9_]+(\.[0-9_]*)?)([eE][-+]?[0-9_]+)?$/;
+
+/** The `yaml` lexer's markers, which take no room in the source: document, flow end, scalar. */
+const SCALAR_MARK = '\u001f';
+const ZERO_LENGTH = new Set(['\u0002', '\u0018', SCALAR_MARK]);
+const FLOW_INDICATORS = new Set([',', '[', ']', '{', '}', '?']);
+
+/**
+ * go-yaml v2 ends a plain scalar inside `[...]` or `{...}` only at `: ` or a flow indicator, so
+ * a `:` followed by `,` `]` `}` … belongs to the scalar: `[1.2.3.4, 2001:db8::]` is two
+ * strings. YAML 1.2 (and the `yaml` package) reads that `:` as a mapping indicator instead. Such
+ * scalars are quoted before parsing, which keeps every line where it was (positions in errors
+ * stay right). A plain scalar with a `:` resolves to a string in go-yaml, so quoting it changes
+ * nothing else.
+ */
+export function goYamlFlowScalars(text: string): string {
+  if (!text.includes('[') && !text.includes('{')) return text;
+  const tokens = [...new Lexer().lex(text)];
+  const cuts: [number, number][] = [];
+  let offset = 0;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const start = offset;
+    offset += tokens[i - 1] === SCALAR_MARK || !ZERO_LENGTH.has(t) ? t.length : 0;
+    if (t === '[' || t === '{') depth++;
+    else if ((t === ']' || t === '}') && depth > 0) depth--;
+    if (depth === 0 || tokens[i - 1] !== SCALAR_MARK || t === '' || /^["'\n]/.test(t) || t.includes('\n')) continue;
+    // A plain scalar; go-yaml would keep the ':' right after it when a flow indicator follows.
+    let j = i + 1;
+    let end = offset;
+    while (tokens[j] === ':' && nextSignificant(tokens, j + 1) !== undefined && FLOW_INDICATORS.has(nextSignificant(tokens, j + 1)!)) {
+      end++;
+      j++;
+    }
+    if (end > offset) {
+      cuts.push([start, end]);
+      // The ':' tokens now belong to the scalar; the empty scalars after them are skipped as markers.
+      for (; i + 1 < j; i++) offset += tokens[i + 1]!.length;
+    }
+  }
+  let out = '';
+  let from = 0;
+  for (const [a, b] of cuts) {
+    out += text.slice(from, a) + JSON.stringify(text.slice(a, b));
+    from = b;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * The next token that takes room in the source (not a marker or an empty scalar): whitespace
+ * counts, since a ':' followed by a blank is a value indicator for go-yaml too.
+ */
+function nextSignificant(tokens: string[], from: number): string | undefined {
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (ZERO_LENGTH.has(t) || t === '') continue;
+    return t;
+  }
+  return undefined;
 }
 
 const DOC_START = /^---(?:[ \t\r\n]|$)/;

@@ -33,6 +33,7 @@ const SAME_AS_CLI: [string, string[]][] = [
   ['/api/endpoints?at=0', ['endpoints', '--at', '0']],
   [`/api/endpoints?at=${FAR_FUTURE}`, ['endpoints', '--at', FAR_FUTURE]],
   ['/api/eds?at=7', ['endpoints', '--at', '7', '-o', 'eds']],
+  ['/api/cds?at=7', ['endpoints', '--at', '7', '-o', 'cds']],
   ['/api/associations', ['associations']],
   ['/api/associations?at=7', ['associations', '--at', '7']],
   ['/api/associations?at=8', ['associations', '--at', '8']],

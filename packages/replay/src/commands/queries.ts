@@ -6,7 +6,7 @@ import { diffStates, type StateDiff, type StatePoint } from '../diffStates.js';
 import { formatTable } from '../formatTable.js';
 import type { Io } from '../Io.js';
 import { outputFormat, resolvePoint } from '../resolvePoint.js';
-import { toClusterLoadAssignments } from '../toClusterLoadAssignments.js';
+import { toClusterLoadAssignments, toClusters } from '../toClusterLoadAssignments.js';
 
 export interface PointOptions { at?: string | number; host?: string; o?: string }
 
@@ -34,6 +34,11 @@ export async function edsJson(load: StateLoader, seq: number, host?: string): Pr
   return toClusterLoadAssignments((await endpointsJson(load, seq, host)).endpoints);
 }
 
+/** The clusters istiod sends through CDS alone (DNS, ORIGINAL_DST), with a DNS cluster's own endpoints. */
+export async function cdsJson(load: StateLoader, seq: number, host?: string): Promise<object[]> {
+  return toClusters((await endpointsJson(load, seq, host)).endpoints);
+}
+
 export async function associationsJson(load: StateLoader, seq: number): Promise<{ seq: number; associations: AssociationRecord[] }> {
   return { seq, associations: associationsOf((await load(seq)).state) };
 }
@@ -43,13 +48,14 @@ export async function diffJson(load: StateLoader, from: number, to: number): Pro
 }
 
 export async function endpoints(log: EventLog, options: PointOptions, io: Io): Promise<number> {
-  const format = outputFormat(options.o, ['table', 'json', 'eds'] as const);
+  const format = outputFormat(options.o, ['table', 'wide', 'json', 'eds', 'cds'] as const);
   const seq = await resolvePoint(log, options.at);
   const host = options.host === undefined ? undefined : String(options.host);
   const load = snapshotLoader(log, io);
   if (format === 'json') io.out(json(await endpointsJson(load, seq, host)));
   else if (format === 'eds') io.out(json(await edsJson(load, seq, host)));
-  else io.out(endpointTable((await endpointsJson(load, seq, host)).endpoints));
+  else if (format === 'cds') io.out(json(await cdsJson(load, seq, host)));
+  else io.out(endpointTable((await endpointsJson(load, seq, host)).endpoints, format === 'wide'));
   return 0;
 }
 
@@ -78,15 +84,31 @@ export function cluster(e: EndpointRecord): string {
   return `outbound|${e.servicePort}||${e.host}`;
 }
 
+/**
+ * An endpoint as `istioctl proxy-config endpoint` prints it (istioctl/pkg/writer/envoy/clusters/
+ * clusters.go, `PrintEndpointsSummary`): address, `:` and port, with no brackets around IPv6
+ * (`2001:db8::10:8080`); a socket as `unix://` and its path.
+ */
 export function endpointAddress(e: EndpointRecord): string {
-  return e.port === 0 ? `unix://${e.address}` : `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
+  return e.port === 0 ? `unix://${e.address}` : `${e.address}:${e.port}`;
 }
 
-function endpointTable(eps: readonly EndpointRecord[]): string {
-  return formatTable(
-    ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER', 'TLS', 'WORKLOAD'],
-    eps.map((e) => [endpointAddress(e), 'HEALTHY', 'OK', cluster(e), e.tlsMode, e.workload]),
-  );
+/**
+ * The endpoints table of `istioctl proxy-config endpoint`: its columns, its order (address as a
+ * string, then port, then cluster) and its spacing; `wide` adds LOCALITY, TLS and WORKLOAD.
+ * Every endpoint is HEALTHY and OK, as Envoy reports an EDS host without health checking.
+ */
+function endpointTable(eps: readonly EndpointRecord[], wide: boolean): string {
+  const sorted = [...eps].sort((a, b) => cmp(a.address, b.address) || a.port - b.port || cmp(cluster(a), cluster(b))
+    || cmp(a.workload, b.workload));
+  const headers = ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER', ...(wide ? ['LOCALITY', 'TLS', 'WORKLOAD'] : [])];
+  return formatTable(headers, sorted.map((e) => [
+    endpointAddress(e), 'HEALTHY', 'OK', cluster(e), ...(wide ? [e.locality, e.tlsMode, e.workload] : []),
+  ]), 5);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function associationTable(as: readonly AssociationRecord[]): string {

@@ -1,4 +1,4 @@
-import { associationsJson, diffJson, edsJson, endpointsJson, type StateLoader } from '../commands/queries.js';
+import { associationsJson, cdsJson, diffJson, edsJson, endpointsJson, type StateLoader } from '../commands/queries.js';
 import { explainAt } from '../commands/why.js';
 import { parseNameKey, resolvePoint } from '../resolvePoint.js';
 import type { InspectorContext } from './InspectorContext.js';
@@ -16,6 +16,9 @@ export function pointRoutes(router: Router, { log, cache }: InspectorContext): v
   });
   router.get('/api/eds', ['at', 'host'], async ({ query, res }) => {
     sendJson(res, 200, await edsJson(load, await at(query), query.get('host')));
+  });
+  router.get('/api/cds', ['at', 'host'], async ({ query, res }) => {
+    sendJson(res, 200, await cdsJson(load, await at(query), query.get('host')));
   });
   router.get('/api/associations', ['at'], async ({ query, res }) => {
     sendJson(res, 200, await associationsJson(load, await at(query)));
