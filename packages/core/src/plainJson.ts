@@ -6,17 +6,35 @@
 export const MAX_DEPTH = 64;
 
 /**
+ * The most characters of keys and strings one object may hold. An API server stores no object
+ * larger than etcd's request limit (1.5 MiB), so this admits every real object; it bounds what one
+ * event costs to hold, encode and store — YAML aliases can make a short document expand to
+ * gigabytes, which would otherwise fail the whole batch it sits in.
+ */
+export const MAX_OBJECT_CHARS = 3 * 1024 * 1024;
+
+/**
  * Where `value` stops being plain JSON data, as `[path, why]`, or undefined when it is plain:
  * only strings, finite numbers, booleans, null (and undefined, an absent field), arrays and
- * ordinary objects, nested at most
- * {@link MAX_DEPTH} deep, and no key `__proto__`. What the fold sees must be exactly what the log
- * stores and replays: a YAML `!!omap`/`!!set`/`!!timestamp`/`!!binary` becomes a Map, Set, Date
- * or bytes that JSON and msgpack store differently, and a key `__proto__` is lost or renamed on
- * the way through msgpack and changes an object's prototype when assigned.
+ * ordinary objects, nested at most {@link MAX_DEPTH} deep, with no key `__proto__`, holding at
+ * most {@link MAX_OBJECT_CHARS} characters of keys and strings (an alias counts each time it is
+ * used). What the fold sees must be exactly what the log stores and replays: a YAML
+ * `!!omap`/`!!set`/`!!timestamp`/`!!binary` becomes a Map, Set, Date or bytes that JSON and
+ * msgpack store differently, and a key `__proto__` is lost or renamed on the way through msgpack
+ * and changes an object's prototype when assigned.
  */
-export function plainJsonProblem(value: unknown, path = '', depth = 0): [string, string] | undefined {
+export function plainJsonProblem(value: unknown): [string, string] | undefined {
+  const budget = { chars: MAX_OBJECT_CHARS };
+  const problem = walk(value, '', 0, budget);
+  if (problem) return problem;
+  return budget.chars < 0 ? ['', `holds more than ${MAX_OBJECT_CHARS} characters of keys and strings (larger than any object an API server stores)`] : undefined;
+}
+
+function walk(value: unknown, path: string, depth: number, budget: { chars: number }): [string, string] | undefined {
   switch (typeof value) {
     case 'string':
+      budget.chars -= value.length;
+      return undefined;
     case 'boolean':
     case 'undefined': // an absent field, as Kubernetes and JSON.stringify treat it
       return undefined;
@@ -28,10 +46,12 @@ export function plainJsonProblem(value: unknown, path = '', depth = 0): [string,
       return [path, `a ${typeof value} is not JSON data`];
   }
   if (value === null) return undefined;
+  // Past the budget the answer is known; walking on would only cost time.
+  if (budget.chars < 0) return undefined;
   if (depth >= MAX_DEPTH) return [path, `nested more than ${MAX_DEPTH} levels deep`];
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = plainJsonProblem(value[i], `${path}[${i}]`, depth + 1);
+      const problem = walk(value[i], `${path}[${i}]`, depth + 1, budget);
       if (problem) return problem;
     }
     return undefined;
@@ -43,7 +63,8 @@ export function plainJsonProblem(value: unknown, path = '', depth = 0): [string,
   for (const key of Object.keys(value)) {
     const at = path === '' ? key : `${path}.${key}`;
     if (key === '__proto__') return [at, 'the key __proto__ cannot be stored faithfully'];
-    const problem = plainJsonProblem((value as Record<string, unknown>)[key], at, depth + 1);
+    budget.chars -= key.length;
+    const problem = walk((value as Record<string, unknown>)[key], at, depth + 1, budget);
     if (problem) return problem;
   }
   return undefined;

@@ -19,7 +19,14 @@ type Opts = Record<string, unknown>;
 type Handler = (...args: unknown[]) => Promise<number>;
 
 /** Runs one command line and resolves to its exit status; never calls process.exit itself. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const status = await run(argv, io);
+  // Messages that could not be written (their reader went away) make the run a failure, even
+  // when what the command was for (recording) went through.
+  return io.outputLost ? Math.max(status, 1) : status;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     checkArguments(argv);
     const parsed = program(io).parse(['node', 'meshfold', ...argv], {

@@ -240,7 +240,7 @@ export class JsonDocumentSplitter {
                 if (rest !== undefined) return rest + s.slice(i + 1);
                 break;
               }
-              out.push({ line: this.docLine, value });
+              out.push({ line: this.docLine, value, chars: text.length });
               this.mode = this.inArray ? Mode.ArraySeparator : Mode.Top;
               break;
             }
@@ -281,7 +281,7 @@ export class JsonDocumentSplitter {
       const text = s.slice(start, close + 2);
       try {
         const value: unknown = JSON.parse(text);
-        out.push({ line: this.line, value });
+        out.push({ line: this.line, value, chars: text.length });
         this.line += countNewlines(text);
         this.prevNewline = false;
         this.fastPathMisses = 0;
@@ -347,7 +347,7 @@ export class JsonDocumentSplitter {
 
   private finishPrimitive(text: string, out: RawDocument[]): void {
     try {
-      out.push({ line: this.docLine, value: JSON.parse(text) });
+      out.push({ line: this.docLine, value: JSON.parse(text), chars: text.length });
     } catch {
       out.push({ line: this.docLine, error: parseFailure(text) });
     }
@@ -359,7 +359,7 @@ export class JsonDocumentSplitter {
     if (this.junkLength <= JUNK_SAMPLE_CHARS && trimmed !== '') {
       // A bare JSON scalar (`42`, `"x"`, `null`) is a value, just not a Kubernetes object.
       try {
-        out.push({ line: this.docLine, value: JSON.parse(trimmed) });
+        out.push({ line: this.docLine, value: JSON.parse(trimmed), chars: trimmed.length });
         return;
       } catch {
         // not JSON: garbage

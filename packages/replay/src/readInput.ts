@@ -18,6 +18,11 @@ export interface InputItem {
   item?: number;
   /** 1-based line where the document starts (always set by `readInput`). */
   line?: number;
+  /**
+   * About how many characters of input the event was read from (a List's share of its
+   * document): what holding it costs, so a recorder can bound its batches by size too.
+   */
+  chars?: number;
   event?: WatchEvent;
   error?: InputError;
   /**
@@ -56,6 +61,8 @@ export interface RawDocument {
   line: number;
   value?: unknown;
   error?: string;
+  /** Characters of text the value was parsed from (set with `value`). */
+  chars?: number;
 }
 
 interface DocumentSplitter {
@@ -143,10 +150,11 @@ interface Position {
   index: number;
   line: number;
   item?: number;
+  chars?: number;
 }
 
 function interpret(doc: RawDocument, index: number, opts: ReadInputOptions): InputItem[] {
-  const at: Position = { source: opts.source, index, line: doc.line };
+  const at: Position = { source: opts.source, index, line: doc.line, ...(doc.chars !== undefined && { chars: doc.chars }) };
   if (doc.error !== undefined) return [malformed(at, doc.error)];
   const value = doc.value;
   if (!isRecord(value)) return [unsupported(at, `${describe(value)} is not a Kubernetes object`)];
@@ -189,8 +197,9 @@ function fromList(list: Record<string, unknown>, at: Position, opts: ReadInputOp
   // The API server leaves kind and apiVersion out of the items of a typed list (ServiceEntryList).
   const itemKind = kind === 'List' ? undefined : (kind as string).slice(0, -'List'.length);
   const type = opts.delete ? 'DELETED' : 'ADDED';
+  const share = at.chars === undefined ? {} : { chars: Math.ceil(at.chars / Math.max(1, items.length)) };
   return items.map((item: unknown, i) => {
-    const itemAt = { ...at, item: i };
+    const itemAt = { ...at, item: i, ...share };
     if (!isRecord(item)) return unsupported(itemAt, `${describe(item)} is not a Kubernetes object`);
     const object = { ...item };
     if (itemKind !== undefined && object.kind === undefined) object.kind = itemKind;

@@ -1,4 +1,4 @@
-import { Lexer, LineCounter, parseDocument, type DocumentOptions, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
+import { isMap, isScalar, Lexer, LineCounter, parseDocument, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
 import { DEFAULT_MAX_DOCUMENT_CHARS } from './jsonDocuments.js';
 import type { RawDocument } from './readInput.js';
 
@@ -142,6 +142,15 @@ export class YamlDocumentSplitter {
     const lineCounter = new LineCounter();
     const document = parseDocument(text, { ...KUBECTL_YAML, lineCounter, prettyErrors: false });
     const problem = document.errors[0];
+    const duplicate = problem ? undefined : duplicateKey(document);
+    if (duplicate) {
+      const at = lineCounter.linePos(duplicate.offset);
+      out.push({
+        line: this.docLine,
+        error: `invalid YAML: the key ${JSON.stringify(duplicate.key)} appears twice in one mapping (at line ${this.docLine + at.line - 1}, column ${at.col})`,
+      });
+      return;
+    }
     if (problem) {
       const at = lineCounter.linePos(problem.pos[0]);
       out.push({
@@ -158,7 +167,7 @@ export class YamlDocumentSplitter {
       return;
     }
     if (value === null || value === undefined) return; // `~` or a lone tag: nothing to record
-    out.push({ line: this.docLine, value });
+    out.push({ line: this.docLine, value, chars: text.length });
   }
 }
 
@@ -172,6 +181,9 @@ export class YamlDocumentSplitter {
 export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
+  // The package compares every key with every other (quadratic: a 50 000-key mapping took
+  // seconds); `duplicateKey` checks the same rule with a set.
+  uniqueKeys: false,
   customTags: (tags: Tags) => [
     ...tags.filter((t) => !(typeof t === 'object' && (t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp'
       || (t.tag === FLOAT_TAG && (t.format === 'EXP' || t.format === undefined) && !String(t.test).includes('inf'))))),
@@ -253,3 +265,27 @@ const NO_CONTENT = /^[ \t]*(?:#.*)?\r?\n?$/;
 const MARKER_HEAD_CHARS = 8;
 /** Bounds alias expansion ("billion laughs"), as `yaml` does by default. */
 const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The first key that appears twice in one mapping, with its offset in the document text, or
+ * undefined. One pass with a set per mapping. Merge keys (`<<`) may repeat.
+ */
+function duplicateKey(document: Document): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : isMap(pair.key) ? undefined : String(pair.key);
+        if (key === undefined || key === '<<') continue;
+        if (seen.has(key)) {
+          found = { key, offset: (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? 0 };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}

@@ -15,8 +15,10 @@ const HEADER_BYTES = 5;
 /**
  * Records are off: msgpackr records refer to structures that would have to be shared by
  * every process that ever reads the log. Plain msgpack maps keep each value self-contained.
+ * Map sizes are variable: msgpackr's fast path writes every map with a 16-bit size and fails on
+ * a map of 65 536 entries or more, which a valid object (its labels) may have.
  */
-const packr = new Packr({ useRecords: false });
+const packr = new Packr({ useRecords: false, variableMapSize: true });
 
 /** Where a value lives, so that a value that does not decode is an error naming its place. */
 export interface ValueOrigin {

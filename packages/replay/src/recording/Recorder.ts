@@ -40,6 +40,13 @@ export interface SyncResult {
  * Once an append fails the projection is ahead of the log (see ProjectedLog.record), so the
  * recorder refuses to append anything more: every later flush throws the same error.
  */
+/**
+ * A batch is appended once the events it holds were read from this many characters of input,
+ * even if it holds fewer events than a full batch: big objects must not pile up a batch's worth
+ * of memory (a thousand of them at the size an object may have would be gigabytes).
+ */
+export const MAX_BATCH_CHARS = 32 * 1024 * 1024;
+
 export class Recorder {
   readonly log: EventLog;
   /** The seq the first event of this recording gets. */
@@ -53,6 +60,8 @@ export class Recorder {
   readonly #projected: ProjectedLog;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
+  /** Characters of input the held events were read from (see {@link MAX_BATCH_CHARS}). */
+  #pendingChars = 0;
   #failed: { error: MeshfoldError; lost: number } | undefined;
   /** The time of the last event stamped (or of the log's last event): times never go back. */
   #lastEpochMs: number;
@@ -103,7 +112,8 @@ export class Recorder {
     if (this.#options.verbose) this.#options.err(`read ${describeEvent(item)}\n`);
     // Stamped now, not when appended: an event held for a batch keeps the time it was read.
     this.#pending.push({ item, event: { ...item.event, time: this.#stamp() } });
-    if (this.#pending.length >= (this.#options.batch ?? 1000)) await this.flush();
+    this.#pendingChars += item.chars ?? 0;
+    if (this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS) await this.flush();
   }
 
   /** Appends every event held, as one atomic batch. */
@@ -112,6 +122,7 @@ export class Recorder {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
+    this.#pendingChars = 0;
     await this.#append(batch);
   }
 
