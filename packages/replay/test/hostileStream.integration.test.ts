@@ -75,6 +75,17 @@ test('YAML: 99 aliases of a 300 kB scalar in status are rejected alone; the docu
   assert.match(r.stderr, /document 1 .*more than \d+ characters/);
 });
 
+test('YAML !!omap and !!set values are rejected alone, naming the field; the log verifies', async () => {
+  const log = dir.join(`log-${++n}`);
+  const doc = (name: string, labels: string) => `apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  address: 10.0.0.1\n  labels:${labels}\n`;
+  const text = [doc('om', ' !!omap\n    - app: x'), doc('st', ' !!set\n    ? app'), doc('ok', '\n    app: x')].join('---\n');
+  const r = await runCli(['record', '--log', log, '-'], { stdin: text });
+  assert.equal(recordSummary(r.stdout), { count: 1, first: 1, last: 1, rejected: 2 });
+  assert.match(r.stderr, /document 0 .*spec\.labels: a Map is not JSON data/);
+  assert.match(r.stderr, /document 1 .*spec\.labels: a Set is not JSON data/);
+  assert.is((await runCli(['verify', '--log', log])).code, 0);
+});
+
 test('YAML: a 100 000-key mapping is read in linear time (it was quadratic); a repeated key is named with its line', async () => {
   const log = dir.join(`log-${++n}`);
   let text = 'apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata:\n  name: many\n  namespace: shop\nstatus:\n';

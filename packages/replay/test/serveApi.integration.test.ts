@@ -332,6 +332,29 @@ test('connections past the cap are closed; the inspector keeps serving the ones 
   }
 });
 
+test('a stream client that stops reading is cut once its backlog passes the bound: its socket is destroyed, not kept', async () => {
+  const memory = await EventLog.openMemory();
+  const live = await startInspector(memory, { port: 0, follow: true, warn: () => {} });
+  const socket = connect(live.port, '127.0.0.1');
+  try {
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1:${live.port}\r\n\r\n`);
+    socket.pause(); // reads nothing from here on
+    await waitFor(() => live.streamCount === 1);
+    const object = { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { namespace: 'ns' }, spec: { address: '10.0.0.1', labels: { pad: 'x'.repeat(60) } } };
+    // Far more than the kernel's socket buffers and the server's own bound together.
+    for (let batch = 0; batch < 200 && live.streamCount > 0; batch++) {
+      await memory.append(Array.from({ length: 500 }, (_, i) => ({ type: 'ADDED' as const, object: { ...object, metadata: { ...object.metadata, name: `w-${batch}-${i}` } } })));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => live.streamCount === 0, 10_000);
+  } finally {
+    socket.destroy();
+    await live.close();
+    await memory.close();
+  }
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 20))) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');

@@ -28,6 +28,8 @@ export interface InspectorOptions {
 export interface Inspector {
   readonly url: string;
   readonly port: number;
+  /** Live event streams (`/api/stream`) open now: a stalled client's is cut, not kept. */
+  readonly streamCount: number;
   /** Ends live streams and open connections, then stops listening. Leaves the log open. Idempotent. */
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startInspector(log: EventLog, options: InspectorOptions = 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     port,
+    get streamCount() { return context.streams.size; },
     close: () => (closing ??= stop(server, context.streams)),
   };
 }
