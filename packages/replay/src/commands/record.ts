@@ -115,17 +115,11 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       // A read that fails half-way (an I/O error) still keeps the valid events read before it.
       failure = err;
     }
-    if (!recorder.failure) {
-      try {
-        await recorder.finish();
-      } catch (err) {
-        failure ??= err;
-      }
-    }
+    failure = await recorder.end(failure);
     bar.done();
     io.out(recorder.summary());
     // A failed append is reported after the summary of what was saved before it.
-    if (recorder.failure || failure) throw recorder.failure ?? failure;
+    if (failure) throw failure;
     if (inspector && !stop.signal) {
       io.err(`input ended; still serving ${inspector.url}; Ctrl-C to stop\n`);
       await stop.stopped;

@@ -94,18 +94,12 @@ export async function watch(options: WatchOptions, io: Io): Promise<number> {
     } catch (err) {
       failure = err;
     }
-    if (!recorder.failure) {
-      try {
-        await recorder.finish();
-      } catch (err) {
-        failure ??= err;
-      }
-    }
+    failure = await recorder.end(failure);
     status.clear();
     if (stop.signal) io.err(`watch: stopped by ${stop.signal}\n`);
     io.out(recorder.summary());
     io.out(`watch: ${restarts} restart${restarts === 1 ? '' : 's'}\n`);
-    if (recorder.failure || failure) throw recorder.failure ?? failure;
+    if (failure) throw failure;
     await inspector?.close();
     return recorder.rejected > 0 ? 1 : 0;
   }).finally(async () => {

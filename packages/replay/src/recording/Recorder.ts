@@ -247,6 +247,23 @@ export class Recorder {
     }
   }
 
+  /**
+   * Ends a recording that may already have failed with `earlier` (a read error): finishes unless
+   * an append failed, and returns what to report — the append failure first, then `earlier`, then
+   * a failure of finishing itself — or undefined when all went well.
+   */
+  async end(earlier?: unknown): Promise<unknown> {
+    let failure = earlier;
+    if (!this.#failed) {
+      try {
+        await this.finish();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    return this.#failed?.error ?? failure;
+  }
+
   /** `recorded N events (seq A..B); rejected R; skipped S`, plus what was lost if an append failed. */
   summary(): string {
     const count = this.appended;
