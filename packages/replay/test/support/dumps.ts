@@ -82,3 +82,12 @@ export function lbEndpointsOf(clas: readonly Json[], cluster: string): Json[] {
   if (!cla) throw new Error(`no cluster ${cluster} in ${clas.map((c) => c.clusterName).join(', ')}`);
   return cla.endpoints.flatMap((g: Json) => g.lbEndpoints);
 }
+
+/** Removes the lb endpoint at `address` from a cluster of a camelCase CLA list; returns it. */
+export function dropEndpoint(clas: readonly Json[], cluster: string, address: string): Json {
+  for (const group of clas.find((c) => c.clusterName === cluster)?.endpoints ?? []) {
+    const i = group.lbEndpoints.findIndex((lb: Json) => lb.endpoint.address.socketAddress?.address === address);
+    if (i >= 0) return group.lbEndpoints.splice(i, 1)[0];
+  }
+  throw new Error(`no endpoint ${address} in ${cluster}`);
+}
