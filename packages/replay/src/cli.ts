@@ -1,7 +1,7 @@
 import sade from 'sade';
 import { exitStatus, isMeshfoldError, MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { check } from './commands/check.js';
+import { check, readDumpFile } from './commands/check.js';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
 import { associations, diff, endpoints } from './commands/queries.js';
@@ -167,11 +167,14 @@ function program(io: Io) {
     .option('--host', 'Address to bind; anything but loopback needs --expose', '127.0.0.1')
     .option('--expose', 'Allow a non-loopback --host: the log is served, unauthenticated, to whoever can reach it', false)
     .option('--follow', 'Stream events appended by this process to the page (Server-Sent Events; see record --serve)', false)
+    .option('--dump', 'A proxy dump (as for check) to check at the selected seq: drift is highlighted in the endpoints panel (/api/check)')
     .example('serve --log ./log   # then open http://127.0.0.1:7070/')
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
       // Usage errors first: a refused --host must not wait for, or take, the log's lock.
       const listen = listenOptions(opts);
-      return reading((log) => serve(log, { ...listen, follow: Boolean(opts.follow) }, io))(opts);
+      if (opts.dump === true) throw new MeshfoldError('CLI_USAGE', '--dump takes a FILE');
+      const dump = opts.dump === undefined ? undefined : await readDumpFile(String(opts.dump));
+      return reading((log) => serve(log, { ...listen, follow: Boolean(opts.follow), ...(dump && { dump }) }, io))(opts);
     });
 }
 
