@@ -128,6 +128,14 @@ export const ERROR_CODES = {
     meaning: '`kubectl` failed in a way retrying cannot fix (the first list failing: no cluster, bad credentials, no Istio CRDs; or Unauthorized, Forbidden or an unknown resource type later); the message carries kubectl\'s last error line. What was read before is kept.',
     exit: 1, http: null,
   },
+  CHECK_UNKNOWN_DUMP: {
+    meaning: '`meshfold check`: a dump file is none of the formats it reads (an Envoy config dump with EDS, Envoy\'s `/clusters?format=json` or `istioctl proxy-config endpoint -o json`, meshfold\'s `endpoints -o eds`); the message names what was expected. Drift is not an error: it is exit status 3.',
+    exit: 1, http: null,
+  },
+  CHECK_NO_EDS: {
+    meaning: '`meshfold check`: an Envoy config dump without an `EndpointsConfigDump`, captured without `?include_eds`.',
+    exit: 1, http: null,
+  },
   INTERNAL: {
     meaning: 'Something meshfold did not expect, a bug: the CLI prints the stack; the inspector logs it and answers without details.',
     exit: 1, http: 500,

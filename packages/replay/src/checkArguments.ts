@@ -3,10 +3,10 @@ import { MeshfoldError } from '@meshfold/core';
 /** Positional arguments each command takes: [min, max]. */
 const ARITY: Record<string, [number, number]> = {
   record: [0, Infinity], events: [0, 0], endpoints: [0, 0], associations: [0, 0], diff: [2, 2],
-  history: [1, 1], why: [2, 2], verify: [0, 0], serve: [0, 0], watch: [0, 0],
+  history: [1, 1], why: [2, 2], verify: [0, 0], serve: [0, 0], watch: [0, 0], check: [1, Infinity],
 };
 const USAGE: Record<string, string> = {
-  diff: 'FROM TO', history: 'KIND/NAMESPACE/NAME', why: 'SE_NAMESPACE/NAME WE_NAMESPACE/NAME',
+  diff: 'FROM TO', check: 'DUMP…', history: 'KIND/NAMESPACE/NAME', why: 'SE_NAMESPACE/NAME WE_NAMESPACE/NAME',
 };
 const BOOLEAN_FLAGS = new Set(['--delete', '--follow', '--serve', '--verbose', '--sync', '-A', '--all-namespaces', '-h', '--help', '-v', '--version']);
 

@@ -1,6 +1,7 @@
 import sade from 'sade';
 import { exitStatus, isMeshfoldError, MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
+import { check, readDumpFile } from './commands/check.js';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
 import { associations, diff, endpoints } from './commands/queries.js';
@@ -151,6 +152,18 @@ function program(io: Io) {
     .example('why --log ./log default/test-se default/test-we --at 8')
     .action(reading((log, se, we, opts) => why(log, se, we, { at: (opts as Opts).at, o: o(opts as Opts) }, io)))
 
+    .command('check [...dumps]')
+    .describe('Hold what proxies hold (Envoy config dumps with EDS, /clusters?format=json, istioctl proxy-config endpoint -o json, endpoints -o eds) against the truth at the dump\'s time, and explain every difference. Exit status 0: no drift; 3: drift; 1 or 2: an error.')
+    .option('--at', 'Seq or RFC 3339 time (default: the dump\'s last_updated, else the file\'s time, else the log\'s end)')
+    .option('--settle', 'Changes the log made within this long before the point are in flight, not drift (Go duration: 5s, 500ms, 2m)', '5s')
+    .option('-o, --output', 'table or json', 'table')
+    .example('check --log ./log config_dump.json')
+    .action(reading((log, dumps, options) => {
+      const opts = options as Opts;
+      const list = dumps === undefined ? [] : Array.isArray(dumps) ? dumps : [dumps, ...((opts._ as string[]) ?? [])];
+      return check(log, list.map(String), { at: opts.at, settle: opts.settle, o: o(opts) }, io);
+    }))
+
     .command('verify')
     .describe('Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.')
     .action((opts: Opts) => verify(opts.log as string | undefined, io))
@@ -161,11 +174,14 @@ function program(io: Io) {
     .option('--host', 'Address to bind; anything but loopback needs --expose', '127.0.0.1')
     .option('--expose', 'Allow a non-loopback --host: the log is served, unauthenticated, to whoever can reach it', false)
     .option('--follow', 'Stream events appended by this process to the page (Server-Sent Events; see record --serve)', false)
+    .option('--dump', 'A proxy dump (as for check) to check at the selected seq: drift is highlighted in the endpoints panel (/api/check)')
     .example('serve --log ./log   # then open http://127.0.0.1:7070/')
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
       // Usage errors first: a refused --host must not wait for, or take, the log's lock.
       const listen = listenOptions(opts);
-      return reading((log) => serve(log, { ...listen, follow: Boolean(opts.follow) }, io))(opts);
+      if (opts.dump === true) throw new MeshfoldError('CLI_USAGE', '--dump takes a FILE');
+      const dump = opts.dump === undefined ? undefined : await readDumpFile(String(opts.dump));
+      return reading((log) => serve(log, { ...listen, follow: Boolean(opts.follow), ...(dump && { dump }) }, io))(opts);
     });
 }
 

@@ -5,3 +5,6 @@ export { diffStates, type StateDiff, type StatePoint } from './diffStates.js';
 export { explainAssociation, type Reason } from './explainAssociation.js';
 export { toClusterLoadAssignments } from './toClusterLoadAssignments.js';
 export { explainAt, type WhyAnswer } from './commands/why.js';
+export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
+export { checkDump, type CheckReport } from './commands/check.js';
+export type { Difference, Cause } from './check/explainDrift.js';

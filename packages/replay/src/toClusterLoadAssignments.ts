@@ -111,8 +111,13 @@ function lbEndpoint(e: EndpointRecord): object {
 function filterMetadata(e: EndpointRecord): object {
   return {
     ...(e.tlsMode === 'istio' && { 'envoy.transport_socket_match': { tlsMode: 'istio' } }),
-    istio: { workload: [e.workloadName, e.namespace, canonicalName(e), canonicalRevision(e), CLUSTER_ID].join(';') },
+    istio: { workload: workloadMetadata(e) },
   };
+}
+
+/** The `istio.workload` telemetry string: `workload;namespace;canonical name;canonical revision;cluster`. */
+export function workloadMetadata(e: EndpointRecord): string {
+  return [e.workloadName, e.namespace, canonicalName(e), canonicalRevision(e), CLUSTER_ID].join(';');
 }
 
 /** `CanonicalService` in istio pkg/kube/labels/labels.go: the first label present, else the workload name. */

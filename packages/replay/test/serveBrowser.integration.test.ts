@@ -4,8 +4,10 @@ import { EventLog, ProjectedLog } from '@meshfold/store';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeFile } from 'node:fs/promises';
+import { readDumpFile } from '../src/commands/check.js';
 import { startInspector } from '../src/serve/startInspector.js';
-import { demoEvents, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';
+import { demoEvents, recordDemo, removeTempPaths, runMain, tempPath } from './support/inspectorFixture.js';
 
 /** Debian's chromium, which `.ci/run` installs; playwright-core brings no browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -93,6 +95,41 @@ if (!existsSync(CHROMIUM)) {
       await page.screenshot({ path: screenshot });
       assert.ok(statSync(screenshot).size > 10_000, 'a screenshot of the page');
       console.log(`\n  serveBrowser: screenshot ${screenshot}`);
+      assert.equal(problems, []);
+    } finally {
+      await inspector.close();
+      await log.close();
+    }
+  });
+
+  test('serve --dump: a dump that kept the endpoint the relabel at seq 8 removed shows it highlighted as stale, linked to its event and why', async () => {
+    const dir = await recordDemo();
+    const eds = await runMain(['endpoints', '--log', dir, '--at', '7', '-o', 'eds']); // what the proxy held before the relabel
+    assert.is(eds.code, 0, eds.err);
+    const file = join(await tempPath('meshfold-dump-'), 'proxy.json');
+    await writeFile(file, eds.out);
+    const log = await EventLog.openDir(dir, { createIfMissing: false });
+    const inspector = await startInspector(log, { port: 0, warn: () => {}, dump: await readDumpFile(file) });
+    try {
+      const { page, problems } = await open(`${inspector.url}#seq=7`);
+      await page.locator('[data-testid="drift"][data-seq="7"]').waitFor();
+      assert.match(await page.getByTestId('drift').innerText(), /matches the truth/);
+
+      await scrubTo(page, 8);
+      const stale = page.locator('[data-testid="drift"][data-seq="8"] [data-testid="drift-item"][data-kind="stale"][data-address="8.8.8.8:8080"]');
+      await stale.waitFor();
+      assert.ok(await stale.isVisible(), 'the stale endpoint is shown in the endpoints panel');
+      assert.match(await stale.getByTestId('drift-why').innerText(), /WorkloadEntry default\/test-we relabelled at seq 8: selector wants ready=true; the WorkloadEntry has ready=false/);
+      assert.match(await stale.innerText(), /istio#25678/);
+      assert.is(await stale.getByTestId('drift-cause').innerText(), 'seq 8');
+
+      await scrubTo(page, 11); // test-we is back: the proxy's endpoint is right again
+      await page.locator('[data-testid="drift"][data-seq="11"]').waitFor();
+      assert.is(await page.locator('[data-testid="drift-item"][data-address="8.8.8.8:8080"]').count(), 0);
+      // The sibling httpbin lost at seq 9 is still in the proxy: its cause links to that event.
+      await page.locator('[data-testid="drift-item"][data-address="3.3.3.3:8080"]').getByTestId('drift-cause').click();
+      await page.locator('[data-testid="endpoints"][data-seq="9"]').waitFor();
+      assert.match(page.url(), /#seq=9$/);
       assert.equal(problems, []);
     } finally {
       await inspector.close();

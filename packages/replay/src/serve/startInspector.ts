@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
+import { checkRoutes, type LoadedDump } from './checkRoutes.js';
 import { hostGuard } from './hostGuard.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
 import type { InspectorContext } from './InspectorContext.js';
@@ -23,6 +24,8 @@ export interface InspectorOptions {
   cacheSize?: number;
   /** Server-side failures and store warnings. Default: stderr. */
   warn?: (text: string) => void;
+  /** A proxy's dump to check at any seq on `/api/check` (`serve --dump FILE`). */
+  dump?: LoadedDump;
 }
 
 export interface Inspector {
@@ -52,6 +55,7 @@ export async function startInspector(log: EventLog, options: InspectorOptions = 
   const router = new Router({ warn, ...(guard && { guard }) });
   logRoutes(router, context);
   pointRoutes(router, context);
+  checkRoutes(router, context, options.dump);
   streamRoutes(router, context);
   staticRoutes(router);
 

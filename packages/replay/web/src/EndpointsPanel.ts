@@ -1,5 +1,6 @@
-import type { EndpointRecord, Endpoints, StateDiff } from './api.js';
+import type { CheckReport, EndpointRecord, Endpoints, StateDiff } from './api.js';
 import { h, fill } from './dom.js';
+import { DriftList } from './DriftList.js';
 import { RENDER_LIMIT, TextFilter } from './TextFilter.js';
 
 /** Endpoints at the selected seq, grouped by (host, namespace) then service port; changes highlighted. */
@@ -13,19 +14,25 @@ export class EndpointsPanel {
   /** Endpoints as JSON text: the diff's records are the same values, serialized the same way. */
   #added = new Set<string>();
   #changed = new Map<string, EndpointRecord>();
+  /** With `serve --dump`: the dump's differences at this seq, listed above the groups and marked on their rows. */
+  readonly #drift: DriftList;
+  #driftMarks = new Map<string, string>();
 
-  constructor(onObject: (key: string) => void) {
+  constructor(onObject: (key: string) => void, onSelect: (seq: number) => void = () => {}) {
     this.#onObject = onObject;
+    this.#drift = new DriftList(onSelect, onObject);
     this.#list = h('div', { 'data-testid': 'endpoints' });
     this.#title = h('span', { class: 'muted' });
     this.#filter = new TextFilter('filter host, address, workload', () => this.#render());
     this.element = h('section', { class: 'panel endpoints' },
       h('h2', {}, 'Endpoints ', this.#title, this.#filter.element),
-      h('div', { class: 'scroll' }, this.#list));
+      h('div', { class: 'scroll' }, this.#drift.element, this.#list));
   }
 
-  show(value: Endpoints, diff: StateDiff): void {
+  show(value: Endpoints, diff: StateDiff, check?: CheckReport): void {
     this.#value = value;
+    this.#drift.show(check);
+    this.#driftMarks = DriftList.marks(check);
     this.#added = new Set(diff.endpoints.added.map((e) => JSON.stringify(e)));
     this.#changed = new Map(diff.endpoints.changed.map(({ before, after }) => [JSON.stringify(after), before]));
     const { added, removed, changed } = diff.endpoints;
@@ -57,11 +64,12 @@ export class EndpointsPanel {
       h('h3', {}, first.host, ' ', h('span', { class: 'ns' }, first.namespace)),
       [...ports.entries()].map(([port, eps]) => h('div', { class: 'port', 'data-port': port },
         h('h4', {}, `:${port}`, ' ', h('span', { class: 'muted' }, `${eps[0]!.portName} ${eps[0]!.protocol} · outbound|${port}||${first.host}`)),
-        h('table', {}, h('tbody', {}, eps.map((e) => this.#row(e)))))));
+        h('table', {}, h('tbody', {}, eps.map((e) => this.#row(e, `outbound|${port}||${first.host}`)))))));
   }
 
-  #row(e: EndpointRecord): HTMLTableRowElement {
+  #row(e: EndpointRecord, cluster: string): HTMLTableRowElement {
     const text = JSON.stringify(e);
+    const drift = this.#driftMarks.get(`${cluster} ${e.address}:${e.port}`);
     const before = this.#changed.get(text);
     const change = this.#added.has(text) ? 'added' : before ? 'changed' : undefined;
     const address = e.port === 0 ? `unix://${e.address}` : `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
@@ -69,6 +77,7 @@ export class EndpointsPanel {
       'data-testid': 'endpoint', 'data-address': address, 'data-workload': e.workload,
       ...(change && { class: change, 'data-change': change }),
       ...(before && { title: `was ${changedFields(before, e)}` }),
+      ...(drift && { 'data-drift': drift }),
     },
     h('td', { class: 'mono' }, address),
     h('td', {}, h('button', { type: 'button', class: 'link', title: `history of ${e.workload}`, onClick: () => this.#onObject(e.workload) }, e.workload)),

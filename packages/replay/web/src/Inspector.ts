@@ -1,4 +1,4 @@
-import { api, type LoggedEvent, type Summary } from './api.js';
+import { api, type CheckReport, type LoggedEvent, type Summary } from './api.js';
 import { AssociationsPanel } from './AssociationsPanel.js';
 import { DiffPanel, type DiffBase } from './DiffPanel.js';
 import { h, fill, objectOf } from './dom.js';
@@ -34,9 +34,13 @@ export class Inspector {
   #base: DiffBase = 'event';
   #abort: AbortController | undefined;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the server has a dump to check (`serve --dump`). */
+  #checking = false;
 
   static async start(root: HTMLElement): Promise<Inspector> {
-    const inspector = new Inspector(root, await api.summary());
+    const [summary, { dump }] = await Promise.all([api.summary(), api.dump()]);
+    const inspector = new Inspector(root, summary);
+    inspector.#checking = dump !== null;
     const wanted = Number(/^#seq=(\d+)$/.exec(location.hash)?.[1] ?? inspector.#summary.lastSeq);
     await inspector.select(Math.min(wanted, inspector.#summary.lastSeq));
     if (inspector.#summary.follow) inspector.#follow();
@@ -53,7 +57,7 @@ export class Inspector {
     this.#timeline = new Timeline({ select, object, failed });
     this.#diff = new DiffPanel((base) => { this.#base = base; void this.#refresh(); });
     this.#associations = new AssociationsPanel({ object, why: (se, we) => this.#why.ask(se, we) });
-    this.#endpoints = new EndpointsPanel(object);
+    this.#endpoints = new EndpointsPanel(object, select);
     this.#history = new HistoryPanel(select, failed);
     this.#why = new WhyPanel(failed);
     this.#setLastSeq(summary.lastSeq);
@@ -90,13 +94,13 @@ export class Inspector {
     this.#root.setAttribute('aria-busy', 'true');
     try {
       // The diff first: the server loads its base, then builds the other two on top of it.
-      const [diff, associations, endpoints] = await Promise.all([
-        api.diff(base, seq, abort.signal), api.associations(seq, abort.signal), api.endpoints(seq, abort.signal),
+      const [diff, associations, endpoints, check] = await Promise.all([
+        api.diff(base, seq, abort.signal), api.associations(seq, abort.signal), api.endpoints(seq, abort.signal), this.#check(seq, abort.signal),
       ]);
       if (abort.signal.aborted) return;
       this.#diff.show(diff);
       this.#associations.show(associations, diff);
-      this.#endpoints.show(endpoints, diff);
+      this.#endpoints.show(endpoints, diff, check);
       this.#why.know(associations.associations.flatMap((a) => [a.serviceEntry, a.workloadEntry]));
       this.#status.clear();
     } catch (err) {
@@ -104,6 +108,11 @@ export class Inspector {
     } finally {
       if (this.#abort === abort) this.#root.setAttribute('aria-busy', 'false');
     }
+  }
+
+  /** The dump's drift at `seq`, or undefined when the server has no dump. */
+  async #check(seq: number, signal: AbortSignal): Promise<CheckReport | undefined> {
+    return this.#checking ? api.check(seq, signal) : undefined;
   }
 
   /** The selected event's time and object next to the slider. */

@@ -1,10 +1,11 @@
 import type { AssociationRecord, EndpointRecord, LoggedEvent } from '@meshfold/core';
+import type { CheckReport } from '../../src/commands/check.js';
 import type { HistoryEntry } from '../../src/commands/history.js';
 import type { WhyAnswer } from '../../src/commands/why.js';
 import type { StateDiff } from '../../src/diffStates.js';
 
 // The API's responses are the CLI's `-o json` values: the types come from the code that builds them.
-export type { AssociationRecord, EndpointRecord, HistoryEntry, LoggedEvent, StateDiff, WhyAnswer };
+export type { AssociationRecord, CheckReport, EndpointRecord, HistoryEntry, LoggedEvent, StateDiff, WhyAnswer };
 
 export interface Summary { lastSeq: number; firstTime: string | null; lastTime: string | null; follow: boolean }
 export interface EventsPage { from: number; to: number; events: LoggedEvent[] }
@@ -44,4 +45,8 @@ export const api = {
   diff: (from: number, to: number, signal?: AbortSignal) => get<StateDiff>('/api/diff', { from, to }, signal),
   history: (object: string, signal?: AbortSignal) => get<History>('/api/history', { object }, signal),
   why: (se: string, we: string, at: number, signal?: AbortSignal) => get<WhyAnswer>('/api/why', { se, we, at }, signal),
+  /** Whether the inspector has a dump to check (`serve --dump FILE`). */
+  dump: () => get<{ dump: string | null }>('/api/dump'),
+  /** The `serve --dump` file against the truth at `at`; SERVE_NOT_FOUND when there is none. */
+  check: (at: number, signal?: AbortSignal) => get<CheckReport>('/api/check', { at }, signal),
 };
