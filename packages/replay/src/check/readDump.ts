@@ -102,41 +102,42 @@ function readConfigDump(configs: unknown[], source: string): ProxyDump {
 }
 
 function readLoadAssignment(cla: Json): DumpCluster {
+  // A dump holds every endpoint of the mesh: one object per endpoint, built once, no spreads.
   const endpoints: DumpEndpoint[] = [];
   for (const group of arrayField(cla, 'endpoints')) {
+    if (!isObject(group)) continue;
     const locality = localityLabel(field(group, 'locality')) ?? '';
     for (const lb of arrayField(group, 'lb_endpoints')) {
+      if (!isObject(lb)) continue;
       const endpoint = field(lb, 'endpoint');
       const address = isObject(endpoint) ? readAddress(field(endpoint, 'address')) : undefined;
       if (!address) continue;
-      const weight = uint(field(lb, 'load_balancing_weight'));
+      const read: { -readonly [K in keyof DumpEndpoint]: DumpEndpoint[K] } = address as DumpEndpoint;
+      read.weight = uint(field(lb, 'load_balancing_weight')) ?? 1; // proto3 omits Envoy's default
+      read.locality = locality;
       const metadata = field(lb, 'metadata');
       const filter = isObject(metadata) ? field(metadata, 'filter_metadata') : undefined;
+      if (isObject(filter)) readFilterMetadata(filter, read);
       const health = field(lb, 'health_status');
-      endpoints.push({
-        ...address,
-        weight: weight ?? 1, // proto3 omits Envoy's default
-        locality,
-        ...(isObject(filter) && readFilterMetadata(filter)),
-        ...(typeof health === 'string' && { health }),
-      });
+      if (typeof health === 'string') read.health = health;
+      endpoints.push(read);
     }
   }
   return { name: String(field(cla, 'cluster_name') ?? ''), endpoints };
 }
 
-function readFilterMetadata(filter: Json): Pick<DumpEndpoint, 'tlsMode' | 'workload'> {
+function readFilterMetadata(filter: Json, into: { tlsMode?: string; workload?: string }): void {
   const match = filter['envoy.transport_socket_match'];
   const istio = filter.istio;
-  const tlsMode = isObject(match) && typeof match.tlsMode === 'string' ? match.tlsMode : 'disabled';
-  const workload = isObject(istio) && typeof istio.workload === 'string' ? istio.workload : undefined;
-  return { tlsMode, ...(workload !== undefined && { workload }) };
+  into.tlsMode = isObject(match) && typeof match.tlsMode === 'string' ? match.tlsMode : 'disabled';
+  if (isObject(istio) && typeof istio.workload === 'string') into.workload = istio.workload;
 }
 
 function readClusterStatus(status: unknown): DumpCluster {
   const s = status as Json;
   const endpoints: DumpEndpoint[] = [];
   for (const host of arrayField(s, 'host_statuses')) {
+    if (!isObject(host)) continue;
     const address = readAddress(field(host, 'address'));
     if (!address) continue;
     const weight = uint(field(host, 'weight'));
@@ -197,15 +198,24 @@ function isObject(value: unknown): value is Json {
 
 /** A field under its proto name or its camelCase JSON name. */
 function field(object: Json, snake: string): unknown {
-  if (object[snake] !== undefined) return object[snake];
-  return object[snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
+  const value = object[snake];
+  if (value !== undefined) return value;
+  let camel = CAMEL.get(snake);
+  if (camel === undefined) CAMEL.set(snake, camel = snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+  return object[camel];
 }
 
-function arrayField(object: unknown, snake: string): Json[] {
-  if (!isObject(object)) return [];
+/** The camelCase spelling of each snake_case field name asked for: a handful, asked per endpoint. */
+const CAMEL = new Map<string, string>();
+
+/** The array under `snake` (or its camelCase name), or an empty one; callers skip non-objects. */
+function arrayField(object: unknown, snake: string): readonly unknown[] {
+  if (!isObject(object)) return NONE;
   const value = field(object, snake);
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value : NONE;
 }
+
+const NONE: readonly unknown[] = [];
 
 function isClusterStatus(value: unknown): boolean {
   return isObject(value) && typeof value.name === 'string' && (field(value, 'host_statuses') === undefined || Array.isArray(field(value, 'host_statuses')));
