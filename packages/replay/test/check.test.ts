@@ -174,6 +174,23 @@ test('whole clusters: one the truth has is missing-cluster, one for a port no Se
   assert.equal(report.summary.ignored, { other: 1, subset: 1, notEds: 1 });
 });
 
+test('a cluster of a ServiceEntry deleted by the point is extra-cluster, explained by the DELETED; one never in the log stays ignored', async () => {
+  const gone = {
+    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'gone', namespace: 'default' },
+    spec: { hosts: ['gone.example.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', endpoints: [{ address: '10.9.9.9' }] },
+  };
+  const dir = await logOf([{ type: 'ADDED', object: gone }, { type: 'DELETED', object: gone }] as WatchEvent[]);
+  const clas = await eds(dir, 1);
+  clas.push({ clusterName: 'outbound|80||never.example.com' });
+  const { code, report } = await check(dir, [await file(clas)], '--at', '2', '--settle', '0s');
+  assert.is(code, 3);
+  const [d, ...rest] = differences(report);
+  assert.equal(rest, []);
+  assert.equal([d!.kind, d!.cluster, d!.cause?.seq], ['extra-cluster', 'outbound|80||gone.example.com', 2]);
+  assert.match(d!.message, /every ServiceEntry of gone\.example\.com was deleted/);
+  assert.equal(report.summary.ignored, { other: 1, subset: 0, notEds: 0 });
+});
+
 test('--settle: a difference whose cause is within the window before the point is in flight, not drift (exit 0)', async () => {
   const dir = await logOf(scenario('workloadentry-relabel-then-delete'));
   const dump = await file(configDump(await eds(dir, 2), timeOf(3, 2000)));

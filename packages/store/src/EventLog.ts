@@ -16,7 +16,7 @@ import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedR
 import { recoverMeta } from './recoverMeta.js';
 import { requireLogDir } from './requireLogDir.js';
 import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
-import { objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
+import { OBJECT_KEY_SUFFIX_BYTES, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
 import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
@@ -24,6 +24,9 @@ import type { StoreReport } from './StoreReport.js';
 import { storeError, storeOpenError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
 import { isChecksummed } from './valueCodec.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
@@ -248,6 +251,32 @@ export class EventLog {
     const keys = await withStoreErrors(`${this.#name}: seqsOf`, () =>
       objects.keys({ gte: objectIndexKey(identity, Math.max(1, from)), lte: objectIndexKey(identity, last) }).all());
     return keys.map(seqOfObjectIndexKey);
+  }
+
+  /**
+   * Every object (`Kind/namespace/name`) the log holds an event about whose identity starts with
+   * `prefix` (`ServiceEntry/`, `WorkloadEntry/shop/`), in key order, live or deleted. One seek of
+   * the object index per object, however many events each has.
+   */
+  async identities(prefix: string): Promise<string[]> {
+    const { objects } = this.#requireOpen('identities');
+    const start = encoder.encode(prefix);
+    const end = new Uint8Array([...start, 0xff]);
+    return withStoreErrors(`${this.#name}: identities`, async () => {
+      const found: string[] = [];
+      const keys = objects.keys({ gte: start, lt: end });
+      try {
+        for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+          const identity = key.subarray(0, key.length - OBJECT_KEY_SUFFIX_BYTES);
+          found.push(decoder.decode(identity));
+          // Past every key of this object: its identity, then a byte above the NUL separator.
+          keys.seek(new Uint8Array([...identity, 0x01]));
+        }
+      } finally {
+        await keys.close();
+      }
+      return found;
+    });
   }
 
   /** The seq of the last event about one object (`Kind/namespace/name`), 0 if there is none. */

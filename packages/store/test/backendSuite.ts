@@ -85,6 +85,14 @@ export function backendSuite(name: string, backend: Backend): void {
     assert.equal(await log.seqsOf('WorkloadEntry/shop/we-3'), []);
   });
 
+  test('identities lists every object with an event under a prefix once, deleted ones too, in key order', async (context) => {
+    const log = await open(context);
+    await log.append([added(1), added(10), { type: 'MODIFIED', object: workloadEntry(1) }, added(2), { type: 'DELETED', object: workloadEntry(1) }]);
+    assert.equal(await log.identities('WorkloadEntry/'), ['WorkloadEntry/shop/we-1', 'WorkloadEntry/shop/we-10', 'WorkloadEntry/shop/we-2']);
+    assert.equal(await log.identities('WorkloadEntry/shop/we-1'), ['WorkloadEntry/shop/we-1', 'WorkloadEntry/shop/we-10']);
+    assert.equal(await log.identities('ServiceEntry/'), []);
+  });
+
   test('concurrent appends get disjoint, consecutive seqs', async (context) => {
     const log = await open(context);
     const results = await Promise.all(range(0, 19).map((i) => log.append(addedRange(i * 3 + 1, 3))));

@@ -1,3 +1,4 @@
+import type { GoneHost } from './goneServiceEntries.js';
 import {
   endpointsOf, isMeshfoldError, Projector, type EndpointRecord, type LoggedEvent, type ProjectionState,
 } from '@meshfold/core';
@@ -62,11 +63,15 @@ export class DriftExplainer {
   #workloadsByAddress: Map<string, string[]> | undefined;
   readonly #traces = new Map<string, Promise<Step[]>>();
 
-  constructor(log: EventLog, state: ProjectionState, point: CheckPoint, settleMs: number) {
+  readonly #gone: ReadonlyMap<string, GoneHost>;
+
+  /** `gone`: hosts only ServiceEntries deleted by the point had, and those objects. */
+  constructor(log: EventLog, state: ProjectionState, point: CheckPoint, settleMs: number, gone: ReadonlyMap<string, GoneHost> = new Map()) {
     this.#log = log;
     this.#state = state;
     this.#point = point;
     this.#settleMs = settleMs;
+    this.#gone = gone;
   }
 
   async explainAll(raw: readonly RawDifference[]): Promise<Difference[]> {
@@ -81,7 +86,9 @@ export class DriftExplainer {
   async #explain(d: RawDifference): Promise<Difference> {
     switch (d.kind) {
       case 'missing-cluster': return this.#wholeCluster(d, `the proxy has no cluster ${d.cluster}, which a ServiceEntry serves at this point`);
-      case 'extra-cluster': return this.#wholeCluster(d, `no STATIC ServiceEntry serves port ${d.servicePort} of ${d.host} at this point; the proxy still has the cluster`);
+      case 'extra-cluster': return this.#wholeCluster(d, this.#gone.has(d.host)
+        ? `every ServiceEntry of ${d.host} was deleted by this point; the proxy still has the cluster`
+        : `no STATIC ServiceEntry serves port ${d.servicePort} of ${d.host} at this point; the proxy still has the cluster`);
       case 'missing': return this.#missing(d);
       case 'stale': return this.#stale(d);
       default: return this.#wrong(d);
@@ -200,7 +207,7 @@ export class DriftExplainer {
         for (const h of se.hosts) push(this.#serviceEntriesByHost, h, `ServiceEntry/${se.namespace}/${se.name}`);
       }
     }
-    return this.#serviceEntriesByHost.get(host) ?? [];
+    return this.#serviceEntriesByHost.get(host) ?? [...(this.#gone.get(host)?.serviceEntries ?? [])];
   }
 
   /** WorkloadEntries that may have put a stale endpoint there: named by its metadata, or at its address. */

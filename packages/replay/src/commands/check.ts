@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { endpointsOf, MeshfoldError, parseRfc3339 } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
+import { goneServiceEntryHosts } from '../check/goneServiceEntries.js';
 import { compareDump, DIFFERENCE_KINDS, truthOf, type DifferenceKind, type IgnoredClusters } from '../check/compareDump.js';
 import { formatDuration, parseDuration } from '../check/duration.js';
 import { DriftExplainer, type CheckPoint, type Difference } from '../check/explainDrift.js';
@@ -79,8 +80,12 @@ export async function checkDump(
 ): Promise<CheckReport> {
   const point = await checkPoint(log, options.at, dump, options.fileTime);
   const { state } = await load(point.seq);
-  const comparison = compareDump(truthOf(state, endpointsOf(state)), dump);
-  const explained = await new DriftExplainer(log, state, point, options.settleMs).explainAll(comparison.differences);
+  const truth = truthOf(state, endpointsOf(state));
+  // A cluster of a host only deleted ServiceEntries had is one the proxy should have dropped.
+  const gone = await goneServiceEntryHosts(log, state, point.seq);
+  for (const [host, { eds }] of gone) truth.hosts.set(host, eds);
+  const comparison = compareDump(truth, dump);
+  const explained = await new DriftExplainer(log, state, point, options.settleMs, gone).explainAll(comparison.differences);
   const byCluster = new Map<string, Difference[]>();
   const counts: Partial<Record<DifferenceKind, number>> = {};
   let inFlight = 0;
