@@ -335,22 +335,24 @@ export function validateIdentity(obj: unknown): ValidationIssue[] {
   if (!isRecord(obj)) return [{ field: '', rule: 'must be a Kubernetes object' }];
   const notPlain = plainJsonProblem(obj);
   if (notPlain) return [{ field: notPlain[0], rule: notPlain[1] }];
-  const meta = readObject(obj.metadata, 'metadata', report) ?? {};
+  readIdentity(readObject(obj.metadata, 'metadata', report) ?? {}, report);
+  return issues;
+}
+
+/** `metadata.name` (a DNS-1123 subdomain) and `metadata.namespace` (a label), checked; the namespace if set. */
+function readIdentity(meta: Json, report: Report): string | undefined {
   const name = readString(meta.name, 'metadata.name', report);
   if (name !== undefined && !isKubeSubdomain(name)) report('metadata.name', 'must be a DNS-1123 subdomain');
   const namespace = readString(meta.namespace, 'metadata.namespace', report) || undefined;
   if (namespace !== undefined && !isKubeLabelName(namespace)) report('metadata.namespace', 'must be a DNS-1123 label');
-  return issues;
+  return namespace;
 }
 
 function readMetadata(v: unknown, report: Report): Meta {
   requireField(v, 'metadata', report);
   const meta = readObject(v, 'metadata', report) ?? {};
   if (isRecord(v)) requireField(meta.name, 'metadata.name', report);
-  const name = readString(meta.name, 'metadata.name', report);
-  if (name !== undefined && !isKubeSubdomain(name)) report('metadata.name', 'must be a DNS-1123 subdomain');
-  const namespace = readString(meta.namespace, 'metadata.namespace', report) || undefined;
-  if (namespace !== undefined && !isKubeLabelName(namespace)) report('metadata.namespace', 'must be a DNS-1123 label');
+  const namespace = readIdentity(meta, report);
   const labels = readMap(meta.labels, 'metadata.labels', report, readString);
   checkMetadataLabels(labels, report);
   checkAnnotations(readMap(meta.annotations, 'metadata.annotations', report, readString), report);
