@@ -16,14 +16,15 @@ import { EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
 import { measureMemory } from './lib/bench/measureMemory.js';
 import { rawReadSeconds, rawWriteAllSeconds, rawWriteSeconds, readRawEvents, readRawLog } from './lib/bench/rawLevel.js';
+import { operatorMicros } from './lib/bench/operatorCost.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const size = quick
-  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3 }
-  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9 };
+  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, operatorEvents: 20_000 }
+  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9, operatorEvents: 200_000 };
 const work = mkdtempSync(join(tmpdir(), 'meshfold-bench-'));
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -136,6 +137,13 @@ function relabel() {
   return { microsAt1k: round(small), microsAtLarge: round(large), largeServiceEntries: size.relabelLarge, costRatio100kVs1k: round(large / small) };
 }
 
+function operator() {
+  say(`operator: ${size.operatorEvents} churn events through Projector.apply and through the project() operator`);
+  const { apply, operator: piped } = operatorMicros(size.operatorEvents, size.churnSes, size.churnWes);
+  // ratio > 1: the operator costs more per event than apply in a loop.
+  return { applyMicros: round(apply), operatorMicros: round(piped), ratio: round(piped / apply) };
+}
+
 try {
   const started = performance.now();
   const seed = await seedScenario();
@@ -143,6 +151,7 @@ try {
   const { record, replay, liveObjects } = await recordAndReplay(logDir);
   const travel = await timeTravel(logDir);
   const relabelFigures = relabel();
+  const operatorFigures = operator();
   const cpu = cpus();
   process.stdout.write(`${JSON.stringify({
     quick,
@@ -150,6 +159,7 @@ try {
     record,
     replay,
     relabel: relabelFigures,
+    operator: operatorFigures,
     timeTravel: travel,
     churn: { events: size.churn, serviceEntries: size.churnSes, workloadEntries: size.churnWes, liveObjectsAtEnd: liveObjects },
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, node: process.version },

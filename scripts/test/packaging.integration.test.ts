@@ -121,7 +121,7 @@ packaging('imported from an ES module, each package has the workspace build expo
   }
   const { events, expected } = lastCheckpoint();
   assertEndpoints(seen.folded, expected);
-  assert.equal(seen.loaded, seen.folded, 'the state the store loads back is the one pairChanges/project reached');
+  assert.equal(seen.loaded, seen.folded, 'the state the store loads back is the one project() reached');
   const seqs = events.map((_, i) => i + 1);
   assert.equal(seen.recordedSeqs, seqs);
   assert.equal(seen.tailedSeqs, seqs);

@@ -18,7 +18,7 @@ function embeddingSnippet(readme: string): string {
 // what npm shows); packages/core/test/readmeExample.test.ts runs it. This keeps the two copies one.
 test("@meshfold/core's README shows the root README's embedding snippet, unchanged", () => {
   const rootSnippet = embeddingSnippet(readFileSync(`${root}README.md`, 'utf8'));
-  assert.match(rootSnippet, 'pairChanges');
+  assert.match(rootSnippet, 'project(');
   assert.is(embeddingSnippet(readFileSync(`${root}packages/core/README.md`, 'utf8')), rootSnippet);
 });
 

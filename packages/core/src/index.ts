@@ -19,7 +19,7 @@ export type { Delta, AssociationRecord } from './Delta.js';
 export { createState, type ProjectionState } from './ProjectionState.js';
 export { buildState } from './buildState.js';
 export { applyChange, type Change } from './applyChange.js';
-export { pairEvent, identityOf, type PairResult } from './pairEvent.js';
+export { pairEvent, identityOf, type Notice, type PairResult } from './pairEvent.js';
 export {
   viewOf, objectsOf, associationsOf, endpointsOf, compareAssociations, type ProjectionView,
 } from './ProjectionView.js';
@@ -27,8 +27,7 @@ export { recomputeView } from './recomputeView.js';
 export { stateHash, canonicalJson } from './stateHash.js';
 export { BulkReplay } from './BulkReplay.js';
 export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
-export { pairChanges, type PairChangesOptions } from './pairChanges.js';
-export { project, type ProjectionStep } from './project.js';
+export { project, type ProjectOptions, type ProjectionStep } from './project.js';
 export { stateStats, type StateStats } from './stateStats.js';
 export { parseRfc3339, RFC3339_RULE } from './parseRfc3339.js';
 export { Interner } from './Interner.js';

@@ -7,11 +7,20 @@ import { toRecord } from './toRecord.js';
 import { validateIdentity } from './validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 
+/**
+ * Something worth reporting about an accepted event that is not an error: a DELETED of an object
+ * the state does not hold (`INPUT_UNKNOWN_DELETE`), which is recorded and changes nothing.
+ */
+export interface Notice {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
 export interface PairResult {
   /** Absent when the event changes nothing (a delete of an object never seen). */
   readonly change?: Change;
   /** Something worth reporting that is not an error, e.g. a delete of an unknown object. */
-  readonly notice?: { readonly code: ErrorCode; readonly message: string };
+  readonly notice?: Notice;
 }
 
 /**
@@ -49,7 +58,7 @@ export function assertValidIdentity(obj: KubeObject, key: string, seq: number): 
 }
 
 /** What a DELETED of an object the fold does not hold is reported as. */
-export function unknownDelete(key: string): NonNullable<PairResult['notice']> {
+export function unknownDelete(key: string): Notice {
   return { code: 'INPUT_UNKNOWN_DELETE', message: `DELETED ${key}, which was never added; nothing to remove` };
 }
 

@@ -1,7 +1,7 @@
 import { from } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pairChanges, project, type EndpointRecord, type WatchEvent } from '../src/index.js';
+import { project, type EndpointRecord, type WatchEvent } from '../src/index.js';
 
 const se: WatchEvent['object'] = {
   apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'test-se', namespace: 'default' },
@@ -25,7 +25,7 @@ test('the README embedding snippet pushes EDS shards and logs the other deltas',
 
   // ---- the README snippet, as printed there ----
   await new Promise<void>((done) => from(watchEvents)
-    .pipe(pairChanges({ onRejected: (e) => console.warn(e.message) }), project())
+    .pipe(project({ onRejected: (e) => console.warn(e.message) }))
     .subscribe({
       next: ({ seq, deltas }) => {
         for (const d of deltas) {
