@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { Projector } from '@meshfold/core';
+import { Projector, sizeOf } from '@meshfold/core';
 import { main, type Io } from '@meshfold/replay';
 import { EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
@@ -120,7 +120,7 @@ async function recordAndReplay(logDir: string) {
       },
     },
     replay: { eventsPerSec: Math.round(events / replaySeconds), rawLevelEventsPerSec: Math.round(rawRead.count / rawRead.seconds), ratio: round(rawRead.seconds / replaySeconds) },
-    liveObjects: replayed.state.serviceEntries.size + replayed.state.workloadEntries.size,
+    liveObjects: sizeOf(replayed.state).serviceEntries + sizeOf(replayed.state).workloadEntries,
   };
 }
 

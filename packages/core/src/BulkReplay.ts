@@ -2,13 +2,13 @@ import { applyChange, type Change } from './applyChange.js';
 import type { Interner } from './Interner.js';
 import type { KubeObject, WatchEvent } from './objects.js';
 import { assertUpsert, assertValidIdentity, identityOf, unknownDelete, type PairResult } from './pairEvent.js';
-import type { ProjectionState } from './ProjectionState.js';
+import type { MutableState } from './MutableState.js';
 import type { ObjectRecord } from './records.js';
 import { assertValidObject, toRecord } from './toRecord.js';
 
 /** What a BulkReplay needs of its projector. */
 export interface BulkReplayTarget {
-  readonly state: ProjectionState;
+  readonly state: MutableState;
   readonly intern: Interner;
   lookup(key: string): ObjectRecord | undefined;
   /** Called on commit with the seq of the last event taken. */

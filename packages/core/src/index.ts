@@ -16,18 +16,18 @@ export { selects } from './selects.js';
 export { serviceEndpoints, isDnsResolution } from './serviceEndpoints.js';
 export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 export type { Delta, AssociationRecord } from './Delta.js';
-export { createState, type ProjectionState } from './ProjectionState.js';
-export { buildState } from './buildState.js';
-export { applyChange, type Change } from './applyChange.js';
+export { type ProjectionState } from './MutableState.js';
+export { clusterName, type Cluster } from './clusters.js';
+export { type Change } from './applyChange.js';
 export { pairEvent, identityOf, type Notice, type PairResult } from './pairEvent.js';
 export {
-  viewOf, objectsOf, associationsOf, endpointsOf, compareAssociations, type ProjectionView,
+  viewOf, objectsOf, objectOf, sizeOf, associationsOf, selectedBy, selectorsOf, endpointsOf, clustersOf, compareAssociations,
+  type ObjectRef, type ProjectionView,
 } from './ProjectionView.js';
 export { recomputeView } from './recomputeView.js';
 export { stateHash, canonicalJson } from './stateHash.js';
 export { BulkReplay } from './BulkReplay.js';
 export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
 export { project, type ProjectOptions, type ProjectionStep } from './project.js';
-export { stateStats, type StateStats } from './stateStats.js';
 export { parseRfc3339, RFC3339_RULE } from './parseRfc3339.js';
 export { Interner } from './Interner.js';

@@ -1,10 +1,11 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Change } from './applyChange.js';
+import type { Cluster } from './clusters.js';
 import type { Delta } from './Delta.js';
 import { isMeshfoldError, type MeshfoldError } from './MeshfoldError.js';
 import type { WatchEvent } from './objects.js';
 import type { Notice } from './pairEvent.js';
-import type { ProjectionState } from './ProjectionState.js';
+import type { ProjectionState } from './MutableState.js';
 import { Projector } from './Projector.js';
 
 /** One applied event that did something. `state` is the live state: read it, don't keep it. */
@@ -12,6 +13,8 @@ export interface ProjectionStep {
   readonly seq: number;
   readonly change: Change;
   readonly deltas: readonly Delta[];
+  /** The `outbound|port||host` clusters the event moved, each with its full new endpoint list (`[]`: none left). */
+  readonly clusters: readonly Cluster[];
   readonly state: ProjectionState;
 }
 
@@ -55,7 +58,7 @@ export function project(options: ProjectOptions = {}): OperatorFunction<WatchEve
         }
         if (result.notice) options.onNotice?.(result.notice, result.seq);
         if (result.change && result.deltas.length > 0) {
-          subscriber.next({ seq: result.seq, change: result.change, deltas: result.deltas, state: projector.state });
+          subscriber.next({ seq: result.seq, change: result.change, deltas: result.deltas, clusters: result.clusters, state: projector.state });
         }
       },
       error: (err) => subscriber.error(err),

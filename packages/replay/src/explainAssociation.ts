@@ -1,4 +1,4 @@
-import { isDnsResolution, isIpAddress, labelValue, selects, type ProjectionState } from '@meshfold/core';
+import { isDnsResolution, isIpAddress, labelValue, objectOf, selects, type ProjectionState } from '@meshfold/core';
 
 export interface Reason {
   /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION, UNHEALTHY. */
@@ -11,8 +11,8 @@ export interface Reason {
  * not just the first, so one answer is enough to fix the objects.
  */
 export function explainAssociation(state: ProjectionState, seKey: string, weKey: string): { associated: boolean; reasons: Reason[] } {
-  const se = state.serviceEntries.get(seKey);
-  const we = state.workloadEntries.get(weKey);
+  const se = objectOf(state, 'ServiceEntry', seKey);
+  const we = objectOf(state, 'WorkloadEntry', weKey);
   const reasons: Reason[] = [];
   if (!se) reasons.push({ code: 'SE_ABSENT', message: `ServiceEntry ${seKey} does not exist at this point` });
   if (!we) reasons.push({ code: 'WE_ABSENT', message: `WorkloadEntry ${weKey} does not exist at this point` });

@@ -1,5 +1,5 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, sizeOf, type Delta,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
@@ -92,8 +92,8 @@ export class ProjectedLog {
   }
 
   #snapshotSpacing(): number {
-    const { serviceEntries, workloadEntries } = this.projector.state;
-    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries.size + workloadEntries.size) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
+    const { serviceEntries, workloadEntries } = sizeOf(this.projector.state);
+    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries + workloadEntries) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
   }
 
   /** Snapshots the current state now. */

@@ -1,4 +1,4 @@
-import { identityOf, isMeshfoldError, MeshfoldError, type KubeObject, type ObjectRecord } from '@meshfold/core';
+import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '../readInput.js';
 
@@ -172,12 +172,9 @@ export class Recorder {
     } else {
       const inScope = (rec: ObjectRecord) => options.namespaces === undefined || options.namespaces.includes(rec.namespace);
       const absent: string[] = [];
-      const { serviceEntries, workloadEntries } = projector.state;
-      for (const records of [serviceEntries.values(), workloadEntries.values()] as Iterable<ObjectRecord>[]) {
-        for (const rec of records) {
-          const key = `${rec.kind}/${rec.namespace}/${rec.name}`;
-          if (inScope(rec) && !listed.has(key)) absent.push(key);
-        }
+      for (const rec of objectsOf(projector.state)) {
+        const key = `${rec.kind}/${rec.namespace}/${rec.name}`;
+        if (inScope(rec) && !listed.has(key)) absent.push(key);
       }
       absent.sort();
       const gone = await this.#lastObjects(absent);
