@@ -1,10 +1,10 @@
 import { clustersOfHost, hostEndpoints, type Cluster } from './clusters.js';
 import type { AssociationRecord } from './Delta.js';
 import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
-import { mutable, type MutableState, type ProjectionState } from './MutableState.js';
+import { mutable, type MutableState, type ProjectionState } from './internal/MutableState.js';
 import type { ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
-import { shardEndpoints } from './shardEndpoints.js';
-import { selectedNames, selectingServices, selectWorkloads } from './stateIndexes.js';
+import { shardEndpoints } from './internal/shardEndpoints.js';
+import { selectedNames, selectingServices, selectWorkloads } from './internal/stateIndexes.js';
 
 /** The canonical, sorted form of a state: what hashes, snapshots and `-o json` are made of. */
 export interface ProjectionView {
@@ -109,6 +109,7 @@ export function clustersOf(state: ProjectionState, host?: string): Cluster[] {
   return hosts.flatMap((h) => clustersOfHost(h, hostEndpoints(s, h))).sort((a, b) => cmp(a.name, b.name));
 }
 
+/** The documented association order: ServiceEntry, then WorkloadEntry. */
 export function compareAssociations(a: AssociationRecord, b: AssociationRecord): number {
   return cmp(a.serviceEntry, b.serviceEntry) || cmp(a.workloadEntry, b.workloadEntry);
 }

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { buildState } from './buildState.js';
+import { buildState } from './internal/buildState.js';
 import { BulkReplay } from './BulkReplay.js';
-import { decodeObjects, encodeObjects } from './snapshotObjects.js';
-import { applyChange, type Change } from './applyChange.js';
+import { decodeObjects, encodeObjects } from './internal/snapshotObjects.js';
+import { applyChange, type Change } from './internal/applyChange.js';
 import { clusterUpdates, type Cluster } from './clusters.js';
 import type { Delta } from './Delta.js';
 import type { EndpointRecord } from './EndpointRecord.js';
 import type { WatchEvent } from './objects.js';
-import { pairEvent, type PairResult } from './pairEvent.js';
-import { Interner } from './Interner.js';
-import { createState, opaqueState, type MutableState, type ProjectionState } from './MutableState.js';
+import { pairEvent } from './internal/pairEvent.js';
+import type { Notice } from './MeshfoldError.js';
+import { Interner } from './internal/Interner.js';
+import { createState, opaqueState, type MutableState, type ProjectionState } from './internal/MutableState.js';
 import { sortedObjects, viewOf, type ProjectionView } from './ProjectionView.js';
 import type { ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
@@ -35,7 +36,8 @@ export interface ApplyResult {
    * none left), across namespaces: what an EDS server pushes. Empty from `replay`.
    */
   readonly clusters: readonly Cluster[];
-  readonly notice?: PairResult['notice'];
+  /** Set when the event was accepted with a notice (a delete of an object the state does not hold). */
+  readonly notice?: Notice;
 }
 
 /**

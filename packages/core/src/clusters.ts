@@ -1,7 +1,7 @@
 import type { Delta } from './Delta.js';
 import { cmp, compareEndpoints, sameEndpoint, type EndpointRecord } from './EndpointRecord.js';
-import { shardKey, splitShardKey, type MutableState } from './MutableState.js';
-import { shardEndpoints } from './shardEndpoints.js';
+import { shardKey, splitShardKey, type MutableState } from './internal/MutableState.js';
+import { shardEndpoints } from './internal/shardEndpoints.js';
 
 /**
  * One Envoy cluster as a sidecar sees it: `outbound|port||host`, with the endpoints of every

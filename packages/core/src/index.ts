@@ -1,33 +1,54 @@
-export {
-  ERROR_CODES, isErrorCode, exitStatus, httpStatus, type ErrorCode, type ErrorCodeInfo,
-} from './errorCodes.js';
-export { MeshfoldError, isMeshfoldError, type MeshfoldErrorOptions, type ValidationIssue } from './MeshfoldError.js';
-export * from './objects.js';
-export type {
-  ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits, PortRecord,
-} from './records.js';
-export { nameKey, recordKey } from './records.js';
-export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
-export { toRecord } from './toRecord.js';
-export { mergeLabels, matchesSelector, labelValue, TLS_MODE_LABEL } from './labels.js';
-export { endpointPort } from './endpointPort.js';
-export { tlsMode } from './tlsMode.js';
-export { selects } from './selects.js';
-export { serviceEndpoints, isDnsResolution } from './serviceEndpoints.js';
-export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
+/**
+ * @meshfold/core: Istio ServiceEntry/WorkloadEntry watch events in, endpoints, clusters and
+ * associations out. Pure: no I/O, clock or randomness. Each section below is one job; modules
+ * under `internal/` are not part of the surface.
+ */
+
+// Following a stream: watch events → steps with deltas and cluster updates.
+export { project, type ProjectOptions, type ProjectionStep } from './project.js';
+
+// The fold, without RxJS: one event at a time, a bulk catch-up, snapshots.
+export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
+export type { BulkReplay } from './BulkReplay.js';
+export type { Change } from './internal/applyChange.js';
 export type { Delta, AssociationRecord } from './Delta.js';
-export { type ProjectionState } from './MutableState.js';
-export { clusterName, type Cluster } from './clusters.js';
-export { type Change } from './applyChange.js';
-export { pairEvent, identityOf, type Notice, type PairResult } from './pairEvent.js';
+
+// Reading a state: the opaque state and its queries.
+export type { ProjectionState } from './internal/MutableState.js';
 export {
   viewOf, objectsOf, objectOf, sizeOf, associationsOf, selectedBy, selectorsOf, endpointsOf, clustersOf, compareAssociations,
   type ObjectRef, type ProjectionView,
 } from './ProjectionView.js';
-export { recomputeView } from './recomputeView.js';
-export { stateHash, canonicalJson } from './stateHash.js';
-export { BulkReplay } from './BulkReplay.js';
-export { Projector, PROJECTOR_VERSION, type ApplyResult, type ProjectorSnapshot } from './Projector.js';
-export { project, type ProjectOptions, type ProjectionStep } from './project.js';
+export { clusterName, type Cluster } from './clusters.js';
+export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
+export { stateHash } from './stateHash.js';
+
+// Objects: the Kubernetes wire shapes, the records the fold keeps, and their keys.
+export {
+  ISTIO_GROUP, ISTIO_VERSIONS, objectKey, namespaceOf,
+  type Kind, type Labels, type ObjectMeta, type WorkloadEntrySpec, type ServicePort, type Resolution, type Location,
+  type ServiceEntrySpec, type KubeObject, type ServiceEntry, type WorkloadEntry, type IstioObject, type EventType,
+  type WatchEvent, type EventOrigin, type LoggedEvent,
+} from './objects.js';
+export {
+  nameKey, recordKey,
+  type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord, type WorkloadRecord, type WorkloadTraits, type PortRecord,
+} from './records.js';
+export { identityOf } from './internal/pairEvent.js';
+
+// Istio's rules, for checking objects before they reach the fold and explaining its answers.
+export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
+export { selects } from './selects.js';
+export { isDnsResolution } from './serviceEndpoints.js';
+export { labelValue } from './internal/labels.js';
+
+// Errors and notices: one registry of codes (docs/errors.md).
+export {
+  ERROR_CODES, isErrorCode, exitStatus, httpStatus, type ErrorCode, type ErrorCodeInfo,
+} from './errorCodes.js';
+export {
+  MeshfoldError, isMeshfoldError, type MeshfoldErrorOptions, type ValidationIssue, type Notice,
+} from './MeshfoldError.js';
+
+// Time: the one RFC 3339 parser the log and the CLI share.
 export { parseRfc3339, RFC3339_RULE } from './parseRfc3339.js';
-export { Interner } from './Interner.js';

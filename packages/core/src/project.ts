@@ -1,11 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Change } from './applyChange.js';
+import type { Change } from './internal/applyChange.js';
 import type { Cluster } from './clusters.js';
 import type { Delta } from './Delta.js';
-import { isMeshfoldError, type MeshfoldError } from './MeshfoldError.js';
+import { isMeshfoldError, type MeshfoldError, type Notice } from './MeshfoldError.js';
 import type { WatchEvent } from './objects.js';
-import type { Notice } from './pairEvent.js';
-import type { ProjectionState } from './MutableState.js';
+import type { ProjectionState } from './internal/MutableState.js';
 import { Projector } from './Projector.js';
 
 /** One applied event that did something. `state` is the live state: read it, don't keep it. */
@@ -18,6 +17,7 @@ export interface ProjectionStep {
   readonly state: ProjectionState;
 }
 
+/** Where `project()` starts and where it reports what it does not apply. */
 export interface ProjectOptions {
   /**
    * The projector to continue, called once per subscription: one loaded from a log (store's

@@ -1,4 +1,4 @@
-import { matchesSelector } from './labels.js';
+import { matchesSelector } from './internal/labels.js';
 import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
 import { isDnsResolution } from './serviceEndpoints.js';
 import { isIpAddress } from './validateObject.js';

@@ -1,7 +1,7 @@
-import { endpointPort } from './endpointPort.js';
+import { endpointPort } from './internal/endpointPort.js';
 import type { EndpointRecord } from './EndpointRecord.js';
 import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
-import { tlsMode } from './tlsMode.js';
+import { tlsMode } from './internal/tlsMode.js';
 
 const TRUST_DOMAIN = 'cluster.local';
 const NO_LABELS = Object.freeze({});
@@ -56,6 +56,7 @@ function hostWorkload(se: ServiceEntryRecord, host: string): WorkloadRecord {
   };
 }
 
+/** Whether a ServiceEntry resolves by DNS (`DNS` or `DNS_ROUND_ROBIN`): only those select workloads addressed by hostname. */
 export function isDnsResolution(se: ServiceEntryRecord): boolean {
   return se.resolution === 'DNS' || se.resolution === 'DNS_ROUND_ROBIN';
 }

@@ -4,8 +4,8 @@ import {
   endpointsOf, isMeshfoldError, MeshfoldError, Projector,
   type Delta, type EndpointRecord, type ServiceEntry, type ServiceEntrySpec, type WatchEvent, type WorkloadEntry, type WorkloadEntrySpec,
 } from '../src/index.js';
-import { mutable } from '../src/MutableState.js';
-import { stateStats } from '../src/stateStats.js';
+import { mutable } from '../src/internal/MutableState.js';
+import { stateStats } from '../src/internal/stateStats.js';
 
 const serviceEntry = (name: string, spec: Partial<ServiceEntrySpec>, namespace = 'shop'): ServiceEntry => ({
   apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace },

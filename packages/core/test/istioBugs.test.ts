@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  associationsOf, endpointsOf, Projector, toRecord,
-  type Delta, type ServiceEntry, type ServiceEntrySpec, type WatchEvent, type WorkloadEntry,
+  associationsOf, endpointsOf, Projector, type Delta, type ServiceEntry, type ServiceEntrySpec, type WatchEvent, type WorkloadEntry,
 } from '../src/index.js';
-import { applyChange } from '../src/applyChange.js';
-import { buildState } from '../src/buildState.js';
-import { createState, mutable, opaqueState } from '../src/MutableState.js';
-import { stateStats, type StateStats } from '../src/stateStats.js';
+import { toRecord } from '../src/internal/toRecord.js';
+import { applyChange } from '../src/internal/applyChange.js';
+import { buildState } from '../src/internal/buildState.js';
+import { createState, mutable, opaqueState } from '../src/internal/MutableState.js';
+import { stateStats, type StateStats } from '../src/internal/stateStats.js';
 
 const serviceEntry = (name: string, spec: ServiceEntrySpec, namespace = 'default'): ServiceEntry =>
   ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace }, spec });

@@ -3,10 +3,10 @@ import { lastValueFrom, from, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  associationsOf, clustersOf, endpointIdentity, endpointsOf, identityOf, isMeshfoldError, project,
-  objectsOf, Projector, recomputeView, stateHash, toRecord,
-  type Cluster, type Delta, type EndpointRecord, type ObjectRecord, type WatchEvent,
+  associationsOf, clustersOf, endpointIdentity, endpointsOf, identityOf, isMeshfoldError, project, objectsOf, Projector, stateHash, type Cluster, type Delta, type EndpointRecord, type ObjectRecord, type WatchEvent,
 } from '../src/index.js';
+import { recomputeView } from '../src/internal/recomputeView.js';
+import { toRecord } from '../src/internal/toRecord.js';
 import { watchStream } from './support/arbitraries.js';
 
 const RUNS = Number(process.env.MESHFOLD_PROPERTY_RUNS ?? 1500);

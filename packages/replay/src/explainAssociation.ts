@@ -1,5 +1,6 @@
 import { isDnsResolution, isIpAddress, labelValue, objectOf, selects, type ProjectionState } from '@meshfold/core';
 
+/** One rule that keeps (or would keep) a ServiceEntry from selecting a WorkloadEntry. */
 export interface Reason {
   /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION, UNHEALTHY. */
   readonly code: string;

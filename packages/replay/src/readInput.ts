@@ -32,12 +32,14 @@ export interface InputItem {
   watchStatus?: { code?: number; reason?: string; message?: string };
 }
 
+/** Why a document (or a list item) of an input was rejected or skipped. */
 export interface InputError {
   code: 'INPUT_MALFORMED' | 'INPUT_UNSUPPORTED_KIND';
   /** Names the source, the document index (and list item), its line and the reason. */
   message: string;
 }
 
+/** Options of `readInput`. */
 export interface ReadInputOptions {
   /** Name of the input, used in items and messages. */
   source: string;

@@ -25,8 +25,10 @@ import { storeError, storeOpenError, withStoreErrors } from './storeError.js';
 import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
 import { isChecksummed } from './valueCodec.js';
 
+/** Where a log is in its life: `status` of an `EventLog`. */
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
+/** Options of one `append`. */
 export interface AppendOptions {
   /**
    * The projector version that already validated every one of these events (as ProjectedLog
@@ -35,6 +37,7 @@ export interface AppendOptions {
   checkedBy?: string;
 }
 
+/** Options of `EventLog.openDir` and `EventLog.openMemory`. */
 export interface EventLogOptions {
   /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
   onReport?: (report: StoreReport) => void;

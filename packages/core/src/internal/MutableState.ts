@@ -1,4 +1,4 @@
-import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import type { ServiceEntryRecord, WorkloadEntryRecord } from '../records.js';
 import { LabelIndex } from './LabelIndex.js';
 import { ObjectMap } from './ObjectMap.js';
 import { SetMultimap } from './SetMultimap.js';

@@ -1,5 +1,5 @@
 import { createState, type MutableState } from './MutableState.js';
-import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from '../records.js';
 import { indexService, indexWorkload } from './stateIndexes.js';
 
 /**

@@ -1,6 +1,6 @@
 import { shardKey, type MutableState } from './MutableState.js';
-import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
-import { selects } from './selects.js';
+import type { ServiceEntryRecord, WorkloadEntryRecord } from '../records.js';
+import { selects } from '../selects.js';
 import { labelValue } from './labels.js';
 
 /**

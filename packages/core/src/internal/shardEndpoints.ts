@@ -1,6 +1,6 @@
-import { compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
+import { compareEndpoints, type EndpointRecord } from '../EndpointRecord.js';
 import type { MutableState } from './MutableState.js';
-import { serviceEndpoints } from './serviceEndpoints.js';
+import { serviceEndpoints } from '../serviceEndpoints.js';
 import { selectWorkloads } from './stateIndexes.js';
 
 /** The sorted endpoint list of one (host, namespace) shard; cost is proportional to the shard. */

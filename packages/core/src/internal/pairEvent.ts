@@ -1,20 +1,10 @@
 import type { Change } from './applyChange.js';
-import type { ErrorCode } from './errorCodes.js';
-import { MeshfoldError } from './MeshfoldError.js';
-import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
-import type { ObjectRecord } from './records.js';
+import { MeshfoldError, type Notice } from '../MeshfoldError.js';
+import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from '../objects.js';
+import type { ObjectRecord } from '../records.js';
 import { toRecord } from './toRecord.js';
-import { validateIdentity } from './validateObject.js';
+import { validateIdentity } from '../validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
-
-/**
- * Something worth reporting about an accepted event that is not an error: a DELETED of an object
- * the state does not hold (`INPUT_UNKNOWN_DELETE`), which is recorded and changes nothing.
- */
-export interface Notice {
-  readonly code: ErrorCode;
-  readonly message: string;
-}
 
 export interface PairResult {
   /** Absent when the event changes nothing (a delete of an object never seen). */
