@@ -23,6 +23,22 @@ export { clusterName, type Cluster } from './clusters.js';
 export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 export { stateHash } from './stateHash.js';
 
+// Reading kubectl's output: watch streams, lists and YAML, as kubectl writes and reads them.
+export {
+  readInput,
+  type InputItem, type InputEvent, type InputRejected, type InputSkipped, type InputPosition, type InputError, type ReadInputOptions,
+  type RawDocument,
+} from './input/readInput.js';
+export { JsonDocumentSplitter } from './input/jsonDocuments.js';
+export { YamlDocumentSplitter } from './input/yamlDocuments.js';
+
+// Envoy: the xDS resources istiod would send for a state's endpoints.
+export {
+  toClusterLoadAssignments, toClusterLoadAssignment, toClusters, clusterType, CLUSTER_ID,
+  type ClusterLoadAssignment, type LocalityLbEndpoints, type Locality, type LbEndpoint, type EndpointAddress, type EndpointMetadata,
+  type CdsCluster,
+} from './toClusterLoadAssignments.js';
+
 // Objects: the Kubernetes wire shapes, the records the fold keeps, and their keys.
 export {
   ISTIO_GROUP, ISTIO_VERSIONS, objectKey, namespaceOf,

@@ -1,12 +1,11 @@
 import {
-  associationsOf, endpointsOf, type AssociationRecord, type EndpointRecord, type Projector,
+  associationsOf, endpointsOf, toClusterLoadAssignments, toClusters, type AssociationRecord, type EndpointRecord, type Projector,
 } from '@meshfold/core';
 import { loadState, type EventLog } from '@meshfold/store';
 import { diffStates, type StateDiff, type StatePoint } from '../diffStates.js';
 import { formatTable } from '../formatTable.js';
 import type { Io } from '../Io.js';
 import { outputFormat, resolvePoint } from '../resolvePoint.js';
-import { toClusterLoadAssignments, toClusters } from '../toClusterLoadAssignments.js';
 
 export interface PointOptions { at?: string | number; host?: string; o?: string }
 

@@ -1,6 +1,6 @@
 import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
-import type { InputItem } from '../readInput.js';
+import type { InputItem } from '@meshfold/core';
 
 export interface RecorderOptions {
   /** See ProjectedLog. Default 1000. */
@@ -180,7 +180,7 @@ export class Recorder {
       const gone = await this.#lastObjects(absent);
       for (const key of absent) {
         const object = gone.get(key)!;
-        batch.push({ item: { source: 'relist', index: 0, line: 0 }, event: { type: 'DELETED', object, time } });
+        batch.push({ item: { source: 'relist', index: 0, line: 0, event: { type: 'DELETED', object } }, event: { type: 'DELETED', object, time } });
       }
     }
     if (batch.length === 0) return result;
