@@ -3,6 +3,7 @@ import type { AssociationRecord } from './Delta.js';
 import { cmp, compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
 import { mutable, type MutableState, type ProjectionState } from './internal/MutableState.js';
 import type { ObjectRecord, ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import { nameKey } from './keys.js';
 import { shardEndpoints } from './internal/shardEndpoints.js';
 import { selectedNames, selectingServices, selectWorkloads } from './internal/stateIndexes.js';
 
@@ -57,7 +58,7 @@ export function associationsOf(state: ProjectionState): AssociationRecord[] {
   const out: AssociationRecord[] = [];
   for (const serviceEntry of [...s.serviceEntries.keys()].sort()) {
     const se = s.serviceEntries.get(serviceEntry)!;
-    for (const name of selectedNames(s, se)) out.push({ serviceEntry, workloadEntry: `${se.namespace}/${name}` });
+    for (const name of selectedNames(s, se)) out.push({ serviceEntry, workloadEntry: nameKey({ namespace: se.namespace, name }) });
   }
   return out;
 }

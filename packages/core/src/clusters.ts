@@ -1,4 +1,5 @@
 import type { Delta } from './Delta.js';
+import { clusterName } from './format.js';
 import { cmp, compareEndpoints, sameEndpoint, type EndpointRecord } from './EndpointRecord.js';
 import { shardKey, splitShardKey, type MutableState } from './internal/MutableState.js';
 import { shardEndpoints } from './internal/shardEndpoints.js';
@@ -16,17 +17,6 @@ export interface Cluster {
   readonly port: number;
   /** In the documented endpoint order; `[]` in a cluster update means the cluster has none left. */
   readonly endpoints: readonly EndpointRecord[];
-}
-
-/**
- * The name istiod gives the outbound cluster of a host and service port (`BuildSubsetKey` with
- * no subset).
- *
- * @example
- * clusterName(80, 'orders.example.com') // 'outbound|80||orders.example.com'
- */
-export function clusterName(port: number, host: string): string {
-  return `outbound|${port}||${host}`;
 }
 
 /** Endpoints of one host (already sorted) split into its clusters, in cluster-name order. */

@@ -19,14 +19,14 @@ export {
   viewOf, objectsOf, objectOf, sizeOf, associationsOf, selectedBy, selectorsOf, endpointsOf, clustersOf, compareAssociations,
   type ObjectRef, type ProjectionView,
 } from './ProjectionView.js';
-export { clusterName, type Cluster } from './clusters.js';
+export type { Cluster } from './clusters.js';
 export { compareEndpoints, endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
 export { stateHash } from './stateHash.js';
 
 // Reading kubectl's output: watch streams, lists and YAML, as kubectl writes and reads them.
 export {
   readInput,
-  type InputItem, type InputEvent, type InputRejected, type InputSkipped, type InputPosition, type InputError, type ReadInputOptions,
+  type InputItem, type InputEvent, type InputRejected, type InputSkipped, type InputError, type ReadInputOptions,
   type RawDocument,
 } from './input/readInput.js';
 export { JsonDocumentSplitter } from './input/jsonDocuments.js';
@@ -34,23 +34,24 @@ export { YamlDocumentSplitter } from './input/yamlDocuments.js';
 
 // Envoy: the xDS resources istiod would send for a state's endpoints.
 export {
-  toClusterLoadAssignments, toClusterLoadAssignment, toClusters, clusterType, CLUSTER_ID,
-  type ClusterLoadAssignment, type LocalityLbEndpoints, type Locality, type LbEndpoint, type EndpointAddress, type EndpointMetadata,
-  type CdsCluster,
+  toClusterLoadAssignments, toClusterLoadAssignment, toClusters, type ClusterLoadAssignment, type CdsCluster,
 } from './toClusterLoadAssignments.js';
 
 // Objects: the Kubernetes wire shapes, the records the fold keeps, and their keys.
 export {
-  ISTIO_GROUP, ISTIO_VERSIONS, objectKey, namespaceOf,
+  namespaceOf,
   type Kind, type Labels, type ObjectMeta, type WorkloadEntrySpec, type ServicePort, type Resolution, type Location,
   type ServiceEntrySpec, type KubeObject, type ServiceEntry, type WorkloadEntry, type IstioObject, type EventType,
   type WatchEvent, type EventOrigin, type LoggedEvent,
 } from './objects.js';
 export {
-  nameKey, recordKey,
   type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord, type WorkloadRecord, type WorkloadTraits, type PortRecord,
 } from './records.js';
+export {
+  objectKey, recordKey, nameKey, parseObjectKey, parseNameKey, type ObjectKey, type NameKey,
+} from './keys.js';
 export { identityOf } from './internal/pairEvent.js';
+export { clusterName, endpointAddress, changedFields, deltaText, type FieldChange } from './format.js';
 
 // Istio's rules, for checking objects before they reach the fold and explaining its answers.
 export { validateObject, isIpAddress, isFqdn } from './validateObject.js';

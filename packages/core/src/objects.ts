@@ -100,11 +100,6 @@ export interface LoggedEvent extends WatchEvent {
   origin?: EventOrigin;
 }
 
-/** `Kind/namespace/name`: the identity used by logs, histories and endpoint `workload` fields. */
-export function objectKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
-}
-
 /** Namespace defaults to `default`, as kubectl does for namespaced objects. */
 export function namespaceOf(obj: KubeObject): string {
   return obj.metadata?.namespace || 'default';

@@ -71,13 +71,3 @@ export interface ServiceEntryRecord {
 
 /** Either record the state holds, told apart by `kind`. */
 export type ObjectRecord = ServiceEntryRecord | WorkloadEntryRecord;
-
-/** `namespace/name`, the identity within one kind. */
-export function nameKey(rec: { namespace: string; name: string }): string {
-  return `${rec.namespace}/${rec.name}`;
-}
-
-/** `Kind/namespace/name`. */
-export function recordKey(rec: { kind: string; namespace: string; name: string }): string {
-  return `${rec.kind}/${rec.namespace}/${rec.name}`;
-}

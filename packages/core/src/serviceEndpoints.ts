@@ -1,3 +1,4 @@
+import { recordKey } from './keys.js';
 import { endpointPort } from './internal/endpointPort.js';
 import type { EndpointRecord } from './EndpointRecord.js';
 import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
@@ -32,7 +33,7 @@ export function serviceEndpoints(
         weight: w.traits.weight,
         serviceAccount: w.traits.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.traits.serviceAccount}` : '',
         tlsMode: tlsMode(w),
-        workload: `${w.kind}/${w.namespace}/${w.name}`,
+        workload: recordKey(w),
         workloadName: w.traits.workloadName || w.name,
         resolution: se.resolution,
       });

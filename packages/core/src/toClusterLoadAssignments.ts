@@ -1,4 +1,5 @@
-import { clusterName, type Cluster } from './clusters.js';
+import type { Cluster } from './clusters.js';
+import { clusterName } from './format.js';
 import type { EndpointRecord } from './EndpointRecord.js';
 import type { Resolution } from './objects.js';
 import { isIpAddress } from './validateObject.js';

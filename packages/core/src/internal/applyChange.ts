@@ -1,7 +1,8 @@
 import type { Delta } from '../Delta.js';
 import { sameEndpoint, type EndpointRecord } from '../EndpointRecord.js';
 import { splitShardKey, type MutableState } from './MutableState.js';
-import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from '../records.js';
+import { nameKey } from '../keys.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from '../records.js';
 import {
   ensureSelectorIndexed, hostShards, indexService, indexWorkload, reindexWorkload, selectedNames, selectingServices, unindexService,
   unindexWorkload,

@@ -1,6 +1,7 @@
 import type { Change } from './applyChange.js';
 import { MeshfoldError, type Notice } from '../MeshfoldError.js';
-import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from '../objects.js';
+import { objectKey, type ObjectKey } from '../keys.js';
+import { namespaceOf, type KubeObject, type WatchEvent } from '../objects.js';
 import type { ObjectRecord } from '../records.js';
 import { toRecord } from './toRecord.js';
 import { validateIdentity } from '../validateObject.js';
@@ -60,7 +61,7 @@ export function assertUpsert(event: WatchEvent, key: string, seq: number): void 
 }
 
 /** `Kind/ns/name` of an event's object, or an error naming what is missing. */
-export function identityOf(obj: KubeObject, seq: number): string {
+export function identityOf(obj: KubeObject, seq: number): ObjectKey {
   const kind = obj?.kind;
   if (kind !== 'ServiceEntry' && kind !== 'WorkloadEntry') {
     throw new MeshfoldError('INPUT_UNSUPPORTED_KIND',

@@ -2,7 +2,8 @@ import { MeshfoldError } from '../MeshfoldError.js';
 import type {
   IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
 } from '../objects.js';
-import { namespaceOf, objectKey } from '../objects.js';
+import { objectKey } from '../keys.js';
+import { namespaceOf } from '../objects.js';
 import type {
   ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits,
 } from '../records.js';

@@ -1,4 +1,4 @@
-import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, type KubeObject, type ObjectRecord } from '@meshfold/core';
+import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '@meshfold/core';
 
@@ -173,7 +173,7 @@ export class Recorder {
       const inScope = (rec: ObjectRecord) => options.namespaces === undefined || options.namespaces.includes(rec.namespace);
       const absent: string[] = [];
       for (const rec of objectsOf(projector.state)) {
-        const key = `${rec.kind}/${rec.namespace}/${rec.name}`;
+        const key = recordKey(rec);
         if (inScope(rec) && !listed.has(key)) absent.push(key);
       }
       absent.sort();
