@@ -54,9 +54,8 @@ export { identityOf } from './internal/pairEvent.js';
 export { clusterName, endpointAddress, changedFields, deltaText, type FieldChange } from './format.js';
 
 // Istio's rules, for checking objects before they reach the fold and explaining its answers.
-export { validateObject, isIpAddress, isFqdn } from './validateObject.js';
-export { selects } from './selects.js';
-export { isDnsResolution } from './serviceEndpoints.js';
+export { validateObject } from './validateObject.js';
+export { selects, needsDnsResolution } from './selects.js';
 export { labelValue } from './internal/labels.js';
 
 // Errors and notices: one registry of codes (docs/errors.md).

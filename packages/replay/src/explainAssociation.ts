@@ -1,4 +1,4 @@
-import { isDnsResolution, isIpAddress, labelValue, objectOf, selects, type ProjectionState } from '@meshfold/core';
+import { labelValue, needsDnsResolution, objectOf, selects, type ProjectionState } from '@meshfold/core';
 
 /** One rule that keeps (or would keep) a ServiceEntry from selecting a WorkloadEntry. */
 export interface Reason {
@@ -31,8 +31,7 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
       else if (actual !== value) reasons.push({ code: 'LABEL_DIFFERS', message: `selector wants ${key}=${value}; the WorkloadEntry has ${key}=${actual}` });
     }
   }
-  const dnsOnly = we.address.startsWith('unix://') || (we.address !== '' && !isIpAddress(we.address));
-  if (dnsOnly && !isDnsResolution(se)) {
+  if (needsDnsResolution(se, we)) {
     reasons.push({ code: 'NEEDS_DNS_RESOLUTION', message: `address ${we.address} is not an IP; only DNS or DNS_ROUND_ROBIN ServiceEntries select it (resolution is ${se.resolution})` });
   }
   if (we.traits.unhealthy) {
