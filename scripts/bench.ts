@@ -10,21 +10,22 @@ import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { Projector } from '@meshfold/core';
+import { Projector, sizeOf } from '@meshfold/core';
 import { main, type Io } from '@meshfold/replay';
 import { EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
 import { measureMemory } from './lib/bench/measureMemory.js';
 import { rawReadSeconds, rawWriteAllSeconds, rawWriteSeconds, readRawEvents, readRawLog } from './lib/bench/rawLevel.js';
 import { checkSeconds } from './lib/bench/checkCost.js';
+import { operatorMicros } from './lib/bench/operatorCost.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const size = quick
-  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, checkSes: 1000 }
-  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9, checkSes: 10_000 };
+  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, checkSes: 1000, operatorEvents: 20_000 }
+  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9, checkSes: 10_000, operatorEvents: 200_000 };
 const work = mkdtempSync(join(tmpdir(), 'meshfold-bench-'));
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -120,7 +121,7 @@ async function recordAndReplay(logDir: string) {
       },
     },
     replay: { eventsPerSec: Math.round(events / replaySeconds), rawLevelEventsPerSec: Math.round(rawRead.count / rawRead.seconds), ratio: round(rawRead.seconds / replaySeconds) },
-    liveObjects: replayed.state.serviceEntries.size + replayed.state.workloadEntries.size,
+    liveObjects: sizeOf(replayed.state).serviceEntries + sizeOf(replayed.state).workloadEntries,
   };
 }
 
@@ -146,6 +147,13 @@ async function check() {
   };
 }
 
+function operator() {
+  say(`operator: ${size.operatorEvents} churn events through Projector.apply and through the project() operator`);
+  const { apply, operator: piped } = operatorMicros(size.operatorEvents, size.churnSes, size.churnWes);
+  // ratio > 1: the operator costs more per event than apply in a loop.
+  return { applyMicros: round(apply), operatorMicros: round(piped), ratio: round(piped / apply) };
+}
+
 try {
   const started = performance.now();
   const seed = await seedScenario();
@@ -154,6 +162,7 @@ try {
   const travel = await timeTravel(logDir);
   const relabelFigures = relabel();
   const checkFigures = await check();
+  const operatorFigures = operator();
   const cpu = cpus();
   process.stdout.write(`${JSON.stringify({
     quick,
@@ -161,6 +170,7 @@ try {
     record,
     replay,
     relabel: relabelFigures,
+    operator: operatorFigures,
     timeTravel: travel,
     check: checkFigures,
     churn: { events: size.churn, serviceEntries: size.churnSes, workloadEntries: size.churnWes, liveObjectsAtEnd: liveObjects },

@@ -3,7 +3,7 @@
  * prints retained bytes per endpoint — heapUsed + arrayBuffers after forced GC, above the same
  * figure taken before any event, so module code and the runtime are not counted.
  */
-import { Projector, stateStats } from '@meshfold/core';
+import { Projector, sizeOf } from '@meshfold/core';
 import { seedEvents, type SeedMode } from './lib/scenario.js';
 
 const [mode, ses, endpoints] = [process.argv[2] as SeedMode, Number(process.argv[3]), Number(process.argv[4])];
@@ -20,7 +20,7 @@ const before = retained();
 const projector = new Projector();
 for (const event of seedEvents(ses, endpoints, mode)) projector.replay(event);
 const after = retained();
-const stats = stateStats(projector.state);
+const stats = sizeOf(projector.state);
 process.stdout.write(JSON.stringify({
   bytesPerEndpoint: (after - before) / (ses * endpoints),
   retainedBytes: after - before,

@@ -1,14 +1,15 @@
-import { applyChange, type Change } from './applyChange.js';
-import type { Interner } from './Interner.js';
+import { applyChange, type Change } from './internal/applyChange.js';
+import type { Interner } from './internal/Interner.js';
 import type { KubeObject, WatchEvent } from './objects.js';
-import { assertUpsert, assertValidIdentity, identityOf, unknownDelete, type PairResult } from './pairEvent.js';
-import type { ProjectionState } from './ProjectionState.js';
+import { assertUpsert, assertValidIdentity, identityOf, unknownDelete } from './internal/pairEvent.js';
+import type { Notice } from './MeshfoldError.js';
+import type { MutableState } from './internal/MutableState.js';
 import type { ObjectRecord } from './records.js';
-import { assertValidObject, toRecord } from './toRecord.js';
+import { assertValidObject, toRecord } from './internal/toRecord.js';
 
 /** What a BulkReplay needs of its projector. */
 export interface BulkReplayTarget {
-  readonly state: ProjectionState;
+  readonly state: MutableState;
   readonly intern: Interner;
   lookup(key: string): ObjectRecord | undefined;
   /** Called on commit with the seq of the last event taken. */
@@ -59,7 +60,7 @@ export class BulkReplay {
    * stored at, which cost the garbage collector far less to hold than a decoded tree); commit
    * is then given the function that restores the object from it.
    */
-  add(event: WatchEvent, seq = this.#seq + 1, checked = false, kept: unknown = event.object): PairResult['notice'] {
+  add(event: WatchEvent, seq = this.#seq + 1, checked = false, kept: unknown = event.object): Notice | undefined {
     const key = identityOf(event.object, seq);
     if (event.type === 'DELETED') {
       if (!checked) assertValidIdentity(event.object, key, seq);

@@ -52,6 +52,24 @@ export function endpointIdentity(e: EndpointRecord): string {
   ]);
 }
 
+/**
+ * Whether two endpoints are the same, as their identities would say, without building them:
+ * field by field, labels by reference first (an unchanged workload's endpoints share its labels).
+ */
+export function sameEndpoint(a: EndpointRecord, b: EndpointRecord): boolean {
+  return a.address === b.address && a.port === b.port && a.workload === b.workload && a.servicePort === b.servicePort
+    && a.host === b.host && a.namespace === b.namespace && a.portName === b.portName && a.protocol === b.protocol
+    && a.network === b.network && a.locality === b.locality && a.weight === b.weight && a.serviceAccount === b.serviceAccount
+    && a.tlsMode === b.tlsMode && a.workloadName === b.workloadName && a.resolution === b.resolution && sameLabels(a.labels, b.labels);
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}
+
 function sortedEntries(labels: Labels): [string, string][] {
   return Object.entries(labels).sort((x, y) => cmp(x[0], y[0]));
 }

@@ -1,5 +1,6 @@
 import { isErrorCode, type ErrorCode } from './errorCodes.js';
 
+/** One rule an object breaks: in `validateObject`'s answer and an `INPUT_INVALID_OBJECT` error's `issues`. */
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. `spec.ports[1].name`. */
   field: string;
@@ -49,4 +50,14 @@ export function isMeshfoldError<C extends ErrorCode = ErrorCode>(err: unknown, c
   if (typeof err !== 'object' || err === null) return false;
   const { name, code: actual, message } = err as { name?: unknown; code?: unknown; message?: unknown };
   return name === 'MeshfoldError' && typeof message === 'string' && isErrorCode(actual) && (code === undefined || actual === code);
+}
+
+/**
+ * Something worth reporting about an accepted event that is not an error: a DELETED of an object
+ * the state does not hold (`INPUT_UNKNOWN_DELETE`), which takes its seq and changes nothing.
+ * Reported apart from errors (`ProjectOptions.onNotice`, `ApplyResult.notice`).
+ */
+export interface Notice {
+  readonly code: ErrorCode;
+  readonly message: string;
 }

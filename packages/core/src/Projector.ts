@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto';
-import { buildState } from './buildState.js';
+import { buildState } from './internal/buildState.js';
 import { BulkReplay } from './BulkReplay.js';
-import { decodeObjects, encodeObjects } from './snapshotObjects.js';
-import { applyChange, type Change } from './applyChange.js';
+import { decodeObjects, encodeObjects } from './internal/snapshotObjects.js';
+import { applyChange, type Change } from './internal/applyChange.js';
+import { clusterUpdates, type Cluster } from './clusters.js';
 import type { Delta } from './Delta.js';
+import type { EndpointRecord } from './EndpointRecord.js';
 import type { WatchEvent } from './objects.js';
-import { pairEvent, type PairResult } from './pairEvent.js';
-import { Interner } from './Interner.js';
-import { createState, type ProjectionState } from './ProjectionState.js';
-import { objectsOf, viewOf, type ProjectionView } from './ProjectionView.js';
+import { pairEvent } from './internal/pairEvent.js';
+import type { Notice } from './MeshfoldError.js';
+import { Interner } from './internal/Interner.js';
+import { createState, opaqueState, type MutableState, type ProjectionState } from './internal/MutableState.js';
+import { sortedObjects, viewOf, type ProjectionView } from './ProjectionView.js';
 import type { ObjectRecord } from './records.js';
 import { stateHash } from './stateHash.js';
 
 const NO_DELTAS: readonly Delta[] = Object.freeze([]);
+const NO_CLUSTERS: readonly Cluster[] = Object.freeze([]);
 
 /**
  * Bumped whenever the fold's semantics change, including which objects validation admits:
@@ -20,11 +24,20 @@ const NO_DELTAS: readonly Delta[] = Object.freeze([]);
  */
 export const PROJECTOR_VERSION = 'meshfold-projector/4';
 
+/** What one event did. */
 export interface ApplyResult {
+  /** The seq the event took. */
   readonly seq: number;
+  /** The (old, new) pair applied; absent when the event changed nothing (an unknown delete). */
   readonly change?: Change;
   readonly deltas: readonly Delta[];
-  readonly notice?: PairResult['notice'];
+  /**
+   * The `outbound|port||host` clusters whose endpoints moved, each with its full new list (`[]`:
+   * none left), across namespaces: what an EDS server pushes. Empty from `replay`.
+   */
+  readonly clusters: readonly Cluster[];
+  /** Set when the event was accepted with a notice (a delete of an object the state does not hold). */
+  readonly notice?: Notice;
 }
 
 /**
@@ -42,13 +55,19 @@ export interface ProjectorSnapshot {
  * object maps, so the last version of each object is kept once, not twice.
  */
 export class Projector {
-  readonly state: ProjectionState;
+  #state: MutableState;
   readonly #intern = new Interner();
   #seq: number;
 
-  constructor(state: ProjectionState = createState(), seq = 0) {
-    this.state = state;
-    this.#seq = seq;
+  /** An empty projector at seq 0; one at a later point comes from `fromSnapshot` or store's `loadState`. */
+  constructor() {
+    this.#state = createState();
+    this.#seq = 0;
+  }
+
+  /** The live state, read-only: read it with the query functions, don't keep it across events. */
+  get state(): ProjectionState {
+    return opaqueState(this.#state);
   }
 
   /** The seq of the last event applied (0 = empty). */
@@ -75,8 +94,11 @@ export class Projector {
   #step(event: WatchEvent, seq: number, emit: boolean): ApplyResult {
     const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
     this.#seq = seq;
-    const deltas = paired.change ? applyChange(this.state, paired.change, emit) : NO_DELTAS;
-    return { seq, deltas, change: paired.change, notice: paired.notice };
+    if (!paired.change) return { seq, deltas: NO_DELTAS, clusters: NO_CLUSTERS, notice: paired.notice };
+    const previous = emit ? new Map<string, EndpointRecord[]>() : undefined;
+    const deltas = applyChange(this.#state, paired.change, emit, previous);
+    const clusters = previous && deltas.some((d) => d.type === 'shard-replaced') ? clusterUpdates(this.#state, deltas, previous) : NO_CLUSTERS;
+    return { seq, deltas, clusters, change: paired.change, notice: paired.notice };
   }
 
   /**
@@ -85,7 +107,7 @@ export class Projector {
    */
   bulkReplay(): BulkReplay {
     return new BulkReplay({
-      state: this.state,
+      state: this.#state,
       intern: this.#intern,
       lookup: (key) => this.lookup(key),
       advance: (seq) => { this.#seq = seq; },
@@ -97,13 +119,15 @@ export class Projector {
     this.#seq = seq;
   }
 
+  /** The record the state holds for a `Kind/namespace/name` key (the last version seen), if any. */
   lookup(key: string): ObjectRecord | undefined {
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash);
     const rest = key.slice(slash + 1);
-    return kind === 'ServiceEntry' ? this.state.serviceEntries.get(rest) : this.state.workloadEntries.get(rest);
+    return kind === 'ServiceEntry' ? this.#state.serviceEntries.get(rest) : this.#state.workloadEntries.get(rest);
   }
 
+  /** The canonical view of the state (see `viewOf`). */
   view(): ProjectionView {
     return viewOf(this.state);
   }
@@ -113,7 +137,7 @@ export class Projector {
   }
 
   toSnapshot(): ProjectorSnapshot {
-    return { seq: this.#seq, objects: encodeObjects(objectsOf(this.state)) };
+    return { seq: this.#seq, objects: encodeObjects(sortedObjects(this.#state)) };
   }
 
   /**
@@ -121,7 +145,15 @@ export class Projector {
    * Throws a SyntaxError when the objects are not JSON: check {@link Projector.digest} first.
    */
   static fromSnapshot(snapshot: ProjectorSnapshot): Projector {
-    return new Projector(buildState(decodeObjects(snapshot.objects)), snapshot.seq);
+    return Projector.#of(buildState(decodeObjects(snapshot.objects)), snapshot.seq);
+  }
+
+  /** A projector holding a state already built. */
+  static #of(state: MutableState, seq: number): Projector {
+    const projector = new Projector();
+    projector.#state = state;
+    projector.#seq = seq;
+    return projector;
   }
 
   /**

@@ -29,7 +29,7 @@ export const ERROR_CODES = {
     exit: 1, http: null,
   },
   INPUT_MALFORMED: {
-    meaning: 'Input that is not a watch event, an object, a `List` or YAML meshfold can read (bad JSON, an unknown event type, a watch `ERROR`, a time that is not RFC 3339 on append); reported with its position and skipped.',
+    meaning: 'Input that is not a watch event, an object, a `List` or YAML meshfold can read (bad JSON, an unknown event type, a watch `ERROR`, a time that is not RFC 3339 on append, a `stateAt` point that is neither a seq of the log nor an RFC 3339 time); reported with its position and skipped.',
     exit: 1, http: null,
   },
   INPUT_UNKNOWN_DELETE: {

@@ -3,11 +3,15 @@
  * `networking.istio.io` v1alpha3, v1beta1 and v1 share one spec shape.
  */
 export const ISTIO_GROUP = 'networking.istio.io';
+/** The `networking.istio.io` versions accepted; they share one spec shape. */
 export const ISTIO_VERSIONS = ['v1alpha3', 'v1beta1', 'v1'] as const;
 
+/** The two kinds the fold accepts. */
 export type Kind = 'ServiceEntry' | 'WorkloadEntry';
+/** Kubernetes labels: key → value. */
 export type Labels = Readonly<Record<string, string>>;
 
+/** `metadata` as kubectl prints it; fields meshfold does not read are kept as they came. */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -17,6 +21,7 @@ export interface ObjectMeta {
   [extra: string]: unknown;
 }
 
+/** A WorkloadEntry's `spec`, also the shape of a ServiceEntry's inline `endpoints`. */
 export interface WorkloadEntrySpec {
   address?: string;
   ports?: Record<string, number>;
@@ -27,6 +32,7 @@ export interface WorkloadEntrySpec {
   serviceAccount?: string;
 }
 
+/** One entry of a ServiceEntry's `spec.ports`. */
 export interface ServicePort {
   number: number;
   protocol?: string;
@@ -34,9 +40,12 @@ export interface ServicePort {
   targetPort?: number;
 }
 
+/** A ServiceEntry's `spec.resolution`; it decides the Envoy cluster type (STATIC: EDS). */
 export type Resolution = 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN' | 'DYNAMIC_DNS';
+/** A ServiceEntry's `spec.location`. */
 export type Location = 'MESH_EXTERNAL' | 'MESH_INTERNAL';
 
+/** A ServiceEntry's `spec`, as the CRD defines it. */
 export interface ServiceEntrySpec {
   hosts?: string[];
   addresses?: string[];
@@ -49,6 +58,7 @@ export interface ServiceEntrySpec {
   subjectAltNames?: string[];
 }
 
+/** Any Kubernetes object as kubectl prints it: `apiVersion`, `kind`, `metadata`, `spec`. */
 export interface KubeObject<K extends string = string, S = unknown> {
   apiVersion: string;
   kind: K;
@@ -57,10 +67,14 @@ export interface KubeObject<K extends string = string, S = unknown> {
   [extra: string]: unknown;
 }
 
+/** A `networking.istio.io` ServiceEntry. */
 export type ServiceEntry = KubeObject<'ServiceEntry', ServiceEntrySpec>;
+/** A `networking.istio.io` WorkloadEntry. */
 export type WorkloadEntry = KubeObject<'WorkloadEntry', WorkloadEntrySpec>;
+/** Either kind the fold accepts. */
 export type IstioObject = ServiceEntry | WorkloadEntry;
 
+/** A watch event's `type`; kubectl's `BOOKMARK` and `ERROR` never reach the fold. */
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One watch event, as `kubectl get -w --output-watch-events` prints it. */
@@ -84,11 +98,6 @@ export interface LoggedEvent extends WatchEvent {
   time: string;
   /** Absent for events seen on a watch or read from a file (and in logs written before relists). */
   origin?: EventOrigin;
-}
-
-/** `Kind/namespace/name`: the identity used by logs, histories and endpoint `workload` fields. */
-export function objectKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
 }
 
 /** Namespace defaults to `default`, as kubectl does for namespaced objects. */

@@ -18,6 +18,7 @@ export interface WorkloadRecord {
   readonly traits: WorkloadTraits;
 }
 
+/** A workload's rarely set fields, shared between workloads that have the same ones. */
 export interface WorkloadTraits {
   readonly network: string;
   readonly locality: string;
@@ -38,10 +39,12 @@ export interface WorkloadTraits {
   readonly unhealthy: boolean;
 }
 
+/** A validated WorkloadEntry, as the state holds it. */
 export interface WorkloadEntryRecord extends WorkloadRecord {
   readonly kind: 'WorkloadEntry';
 }
 
+/** A ServiceEntry port, normalised (protocol upper-cased, defaults filled). */
 export interface PortRecord {
   readonly number: number;
   readonly name: string;
@@ -50,6 +53,7 @@ export interface PortRecord {
   readonly targetPort: number;
 }
 
+/** A validated ServiceEntry, as the state holds it. */
 export interface ServiceEntryRecord {
   readonly kind: 'ServiceEntry';
   readonly namespace: string;
@@ -65,14 +69,5 @@ export interface ServiceEntryRecord {
   readonly endpoints: readonly WorkloadRecord[];
 }
 
+/** Either record the state holds, told apart by `kind`. */
 export type ObjectRecord = ServiceEntryRecord | WorkloadEntryRecord;
-
-/** `namespace/name`, the identity within one kind. */
-export function nameKey(rec: { namespace: string; name: string }): string {
-  return `${rec.namespace}/${rec.name}`;
-}
-
-/** `Kind/namespace/name`. */
-export function recordKey(rec: { kind: string; namespace: string; name: string }): string {
-  return `${rec.kind}/${rec.namespace}/${rec.name}`;
-}

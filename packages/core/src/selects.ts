@@ -1,4 +1,4 @@
-import { matchesSelector } from './labels.js';
+import { matchesSelector } from './internal/labels.js';
 import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
 import { isDnsResolution } from './serviceEndpoints.js';
 import { isIpAddress } from './validateObject.js';
@@ -12,9 +12,14 @@ import { isIpAddress } from './validateObject.js';
 export function selects(se: ServiceEntryRecord, w: WorkloadRecord): boolean {
   if (!se.selector || se.namespace !== w.namespace || w.traits.unhealthy) return false;
   if (!matchesSelector(se.selector, w.labels)) return false;
-  return isDnsResolution(se) || !dnsOnly(w.address);
+  return !needsDnsResolution(se, w);
 }
 
-function dnsOnly(address: string): boolean {
-  return address.startsWith('unix://') || (address !== '' && !isIpAddress(address));
+/**
+ * The DNS rule, the one place it is decided: a workload addressed by hostname or `unix://` path
+ * can only be selected by a DNS or DNS_ROUND_ROBIN ServiceEntry. `selects` decides by it, and
+ * `meshfold why` explains by it (NEEDS_DNS_RESOLUTION).
+ */
+export function needsDnsResolution(se: ServiceEntryRecord, w: WorkloadRecord): boolean {
+  return !isDnsResolution(se) && (w.address.startsWith('unix://') || (w.address !== '' && !isIpAddress(w.address)));
 }

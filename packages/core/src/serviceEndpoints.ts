@@ -1,7 +1,8 @@
-import { endpointPort } from './endpointPort.js';
+import { recordKey } from './keys.js';
+import { endpointPort } from './internal/endpointPort.js';
 import type { EndpointRecord } from './EndpointRecord.js';
 import type { ServiceEntryRecord, WorkloadRecord } from './records.js';
-import { tlsMode } from './tlsMode.js';
+import { tlsMode } from './internal/tlsMode.js';
 
 const TRUST_DOMAIN = 'cluster.local';
 const NO_LABELS = Object.freeze({});
@@ -32,7 +33,7 @@ export function serviceEndpoints(
         weight: w.traits.weight,
         serviceAccount: w.traits.serviceAccount ? `spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.traits.serviceAccount}` : '',
         tlsMode: tlsMode(w),
-        workload: `${w.kind}/${w.namespace}/${w.name}`,
+        workload: recordKey(w),
         workloadName: w.traits.workloadName || w.name,
         resolution: se.resolution,
       });
@@ -56,6 +57,7 @@ function hostWorkload(se: ServiceEntryRecord, host: string): WorkloadRecord {
   };
 }
 
+/** Whether a ServiceEntry resolves by DNS (`DNS` or `DNS_ROUND_ROBIN`): only those select workloads addressed by hostname. */
 export function isDnsResolution(se: ServiceEntryRecord): boolean {
   return se.resolution === 'DNS' || se.resolution === 'DNS_ROUND_ROBIN';
 }

@@ -17,13 +17,3 @@ export function stateHash(view: ProjectionView): string {
   hash.update(JSON.stringify(view.endpoints));
   return hash.update('}').digest('hex');
 }
-
-/** JSON with object keys sorted at every depth, so insertion order never leaks into the hash. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}

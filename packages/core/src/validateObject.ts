@@ -12,7 +12,7 @@
 import { isIP } from 'node:net';
 import type { ValidationIssue } from './MeshfoldError.js';
 import { ISTIO_GROUP, ISTIO_VERSIONS, type Resolution } from './objects.js';
-import { plainJsonProblem } from './plainJson.js';
+import { plainJsonProblem } from './internal/plainJson.js';
 
 type Json = Record<string, unknown>;
 type Report = (field: string, rule: string) => void;
@@ -82,6 +82,14 @@ function isGoInt(s: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Entry point
 
+/**
+ * Every rule `obj` breaks, as Istio's webhook, the CRD schema and the API server would report
+ * them (docs/istio-rules.md); `[]` for an object the fold accepts.
+ *
+ * @example
+ * const issues = validateObject(object);
+ * if (issues.length > 0) console.warn(issues.map((i) => `${i.field}: ${i.rule}`).join('; '));
+ */
 export function validateObject(obj: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const fields = new Set<string>();

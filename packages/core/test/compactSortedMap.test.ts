@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compactSortedMap } from '../src/compactSortedMap.js';
+import { compactSortedMap } from '../src/internal/compactSortedMap.js';
 
 test('a compact map holds the merged entries, sorted, over winning, and is frozen', () => {
   const map = compactSortedMap<string | number>({ zone: 'a', app: 'spec', http: 8080 }, { app: 'meta' });

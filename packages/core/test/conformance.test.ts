@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { associationsOf, endpointsOf, Projector, recomputeView, stateHash } from '../src/index.js';
+import { associationsOf, endpointsOf, Projector, stateHash } from '../src/index.js';
+import { recomputeView } from '../src/internal/recomputeView.js';
 import { assertCheckpoint, checkpointsBySeq, loadScenarios } from './support/conformance.js';
 
 const scenarios = loadScenarios();

@@ -1,9 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  endpointPort, endpointsOf, Projector, toRecord,
-  type PortRecord, type ServiceEntry, type ServiceEntrySpec, type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
+  endpointsOf, Projector, type PortRecord, type ServiceEntry, type ServiceEntrySpec, type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
 } from '../src/index.js';
+import { endpointPort } from '../src/internal/endpointPort.js';
+import { toRecord } from '../src/internal/toRecord.js';
 
 const serviceEntry = (spec: ServiceEntrySpec): ServiceEntry =>
   ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'orders', namespace: 'shop' }, spec });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Interner } from '../src/Interner.js';
+import { Interner } from '../src/internal/Interner.js';
 
 test('equal label sets are one shared object, whatever order or split they arrive in', () => {
   const intern = new Interner();

@@ -1,9 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyChange, associationsOf, buildState, createState, endpointsOf, Projector, stateStats, toRecord,
-  type Delta, type ServiceEntry, type ServiceEntrySpec, type StateStats, type WatchEvent, type WorkloadEntry,
+  associationsOf, endpointsOf, Projector, type Delta, type ServiceEntry, type ServiceEntrySpec, type WatchEvent, type WorkloadEntry,
 } from '../src/index.js';
+import { toRecord } from '../src/internal/toRecord.js';
+import { applyChange } from '../src/internal/applyChange.js';
+import { buildState } from '../src/internal/buildState.js';
+import { createState, mutable, opaqueState } from '../src/internal/MutableState.js';
+import { stateStats, type StateStats } from '../src/internal/stateStats.js';
 
 const serviceEntry = (name: string, spec: ServiceEntrySpec, namespace = 'default'): ServiceEntry =>
   ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace }, spec });
@@ -33,7 +37,7 @@ test('istio#25678: a WorkloadEntry relabel removes its association and endpoint;
   }));
   const p = new Projector();
   p.apply(se);
-  const seOnly = stateStats(p.state);
+  const seOnly = stateStats(mutable(p.state));
   const we = (ready: string) => workloadEntry('test-we', '8.8.8.8', { app: 'test', ready });
   const association = { serviceEntry: 'default/test-se', workloadEntry: 'default/test-we' };
   const shard = { type: 'shard-replaced', host: 'www.test.com', namespace: 'default' };
@@ -46,7 +50,7 @@ test('istio#25678: a WorkloadEntry relabel removes its association and endpoint;
   assert.equal(p.apply(ev('DELETED', we('true'))).deltas, [], 'delete deltas');
   assert.equal(associationsOf(p.state), []);
   assert.equal(endpointsOf(p.state), []);
-  assert.equal(stateStats(p.state), seOnly, 'no index entry of the deleted WorkloadEntry is left');
+  assert.equal(stateStats(mutable(p.state)), seOnly, 'no index entry of the deleted WorkloadEntry is left');
 
   assert.equal(p.apply(ev('ADDED', we('false'))).deltas, [], 'add unmatched');
   const back = p.apply(ev('MODIFIED', we('true'))).deltas;
@@ -63,10 +67,10 @@ test('istio#25678, at the fold: a change whose old version is stale (as a delete
   const stored = toRecord(workloadEntry('test-we', '8.8.8.8', { app: 'test' }));
   applyChange(state, { seq: 1, key: 'ServiceEntry/default/test-se', new: se });
   applyChange(state, { seq: 2, key: 'WorkloadEntry/default/test-we', new: stored });
-  assert.is(associationsOf(state).length, 1);
+  assert.is(associationsOf(opaqueState(state)).length, 1);
   const stale = toRecord(workloadEntry('test-we', '8.8.8.8', { app: 'other' }));
   const deltas = applyChange(state, { seq: 3, key: 'WorkloadEntry/default/test-we', old: stale, new: undefined });
-  assert.equal(associationsOf(state), []);
+  assert.equal(associationsOf(opaqueState(state)), []);
   assert.equal(deltas.filter((d) => d.type === 'association-removed').length, 1);
   assert.is(stateStats(state).indexEntries, stateStats(buildState([se])).indexEntries, 'nothing of the workload is left in the indexes');
 });
@@ -87,7 +91,7 @@ test('istio#25531: state grows linearly: 10× the ServiceEntries (inline and sel
           : { workloadSelector: { labels: { app: `svc-${i}` } } }),
       }, 'mesh')));
     }
-    return { stats: stateStats(p.state), endpoints: endpointsOf(p.state).length };
+    return { stats: stateStats(mutable(p.state)), endpoints: endpointsOf(p.state).length };
   };
   const size = (s: StateStats) => s.serviceEntries + s.workloadEntries + s.associations + s.shards + s.indexEntries;
 

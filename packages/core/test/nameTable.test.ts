@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NameTable } from '../src/NameTable.js';
+import { NameTable } from '../src/internal/NameTable.js';
 
 interface Named { readonly name: string; readonly v: number }
 

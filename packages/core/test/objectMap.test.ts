@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ObjectMap } from '../src/ObjectMap.js';
+import { ObjectMap } from '../src/internal/ObjectMap.js';
 
 test('sorted() gives the values in the order of their ns/name keys, even where one namespace prefixes another', () => {
   const part = fc.stringMatching(/^[ab][-.ab]{0,3}$/);

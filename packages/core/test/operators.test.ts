@@ -2,8 +2,8 @@ import { firstValueFrom, from, lastValueFrom, materialize, toArray } from 'rxjs'
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  associationsOf, createState, isMeshfoldError, MeshfoldError, pairChanges, Projector, project, stateHash, viewOf,
-  type PairChangesOptions, type ProjectionState, type ProjectionStep, type ServiceEntry, type WatchEvent, type WorkloadEntry,
+  associationsOf, isMeshfoldError, MeshfoldError, Projector, project,
+  type ProjectOptions, type ProjectionStep, type ServiceEntry, type WatchEvent, type WorkloadEntry,
 } from '../src/index.js';
 
 const serviceEntry = (name: string, spec: ServiceEntry['spec'] = {}): ServiceEntry => ({
@@ -25,8 +25,8 @@ const events: WatchEvent[] = [
   ev('ADDED', workloadEntry('vm', { app: 'orders' })), // 5: association + endpoint
 ];
 
-const run = (input: WatchEvent[], options?: PairChangesOptions, state?: ProjectionState): Promise<ProjectionStep[]> =>
-  lastValueFrom(from(input).pipe(pairChanges(options), project(state && (() => state)), toArray()));
+const run = (input: WatchEvent[], options?: ProjectOptions): Promise<ProjectionStep[]> =>
+  lastValueFrom(from(input).pipe(project(options), toArray()));
 
 function projectorAfter(input: WatchEvent[]): Projector {
   const p = new Projector();
@@ -50,9 +50,20 @@ test('each step carries the same deltas the Projector returns for that event', a
 });
 
 test('the final state equals the Projector\'s', async () => {
-  const state = createState();
-  await run(events, { onRejected: () => {} }, state);
-  assert.is(stateHash(viewOf(state)), projectorAfter(events).hash());
+  const projector = new Projector();
+  await run(events, { onRejected: () => {}, from: () => projector });
+  assert.is(projector.hash(), projectorAfter(events).hash());
+});
+
+test('a stream continuing a projector deletes an object that projector holds', async () => {
+  const projector = projectorAfter(events);
+  const notices: string[] = [];
+  const steps = await run([ev('DELETED', workloadEntry('vm', { app: 'orders' }))],
+    { from: () => projector, onNotice: (n) => notices.push(n.code) });
+  assert.equal(notices, []);
+  assert.equal(steps.map((s) => s.seq), [6]);
+  assert.equal(steps[0]!.deltas.filter((d) => d.type === 'association-removed').length, 1);
+  assert.equal(associationsOf(projector.state), []);
 });
 
 test('with onRejected an invalid event is reported and the stream goes on', async () => {
@@ -67,15 +78,17 @@ test('with onRejected an invalid event is reported and the stream goes on', asyn
   assert.equal(associationsOf(steps.at(-1)!.state), [{ serviceEntry: 'shop/orders', workloadEntry: 'shop/vm' }]);
 });
 
-test('with onRejected a delete of an unknown object is reported as a notice', async () => {
-  const rejected: { code: string }[] = [];
-  await run([ev('DELETED', workloadEntry('ghost', {}))], { onRejected: (r) => rejected.push(r) });
-  assert.equal(rejected.map((r) => r.code), ['INPUT_UNKNOWN_DELETE']);
+test('a delete of an unknown object is a notice with its seq, not a rejection', async () => {
+  const notices: string[] = [];
+  const rejected: unknown[] = [];
+  await run([ev('DELETED', workloadEntry('ghost', {}))], { onRejected: (r) => rejected.push(r), onNotice: (n, seq) => notices.push(`${seq} ${n.code}`) });
+  assert.equal(notices, ['1 INPUT_UNKNOWN_DELETE']);
+  assert.equal(rejected, []);
 });
 
 test('without onRejected an invalid event errors the stream with the coded error, after the steps before it', async () => {
   const notes = await lastValueFrom(from([ev('ADDED', orders), ev('ADDED', invalid), ev('ADDED', workloadEntry('vm', { app: 'orders' }))])
-    .pipe(pairChanges(), project(), materialize(), toArray()));
+    .pipe(project(), materialize(), toArray()));
   assert.equal(notes.map((n) => n.kind), ['N', 'E']);
   const error = notes[1]?.kind === 'E' ? notes[1].error : undefined;
   assert.ok(isMeshfoldError(error));
@@ -84,12 +97,12 @@ test('without onRejected an invalid event errors the stream with the coded error
 });
 
 test('an event carrying a seq keeps it', async () => {
-  const step = await firstValueFrom(from([{ ...ev('ADDED', orders), seq: 42 }]).pipe(pairChanges(), project()));
+  const step = await firstValueFrom(from([{ ...ev('ADDED', orders), seq: 42 }]).pipe(project()));
   assert.is(step.seq, 42);
 });
 
 test('each subscription starts from its own empty state', async () => {
-  const stream = from(events).pipe(pairChanges({ onRejected: () => {} }), project(), toArray());
+  const stream = from(events).pipe(project({ onRejected: () => {} }), toArray());
   const first = await lastValueFrom(stream);
   const second = await lastValueFrom(stream);
   assert.equal(second.map((s) => s.deltas), first.map((s) => s.deltas));

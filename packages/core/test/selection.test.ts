@@ -1,10 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  associationsOf, endpointsOf, Projector, selects, toRecord,
-  type Resolution, type ServiceEntry, type ServiceEntryRecord, type ServiceEntrySpec, type WatchEvent,
-  type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
+  associationsOf, endpointsOf, Projector, selects, type Resolution, type ServiceEntry, type ServiceEntryRecord, type ServiceEntrySpec, type WatchEvent, type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
 } from '../src/index.js';
+import { toRecord } from '../src/internal/toRecord.js';
 
 const serviceEntry = (name: string, namespace: string, spec: Partial<ServiceEntrySpec>): ServiceEntry => ({
   apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace },

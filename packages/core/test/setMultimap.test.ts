@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SetMultimap } from '../src/SetMultimap.js';
+import { SetMultimap } from '../src/internal/SetMultimap.js';
 
 test('a key keeps its values as a set, in insertion order, however many it holds', () => {
   const m = new SetMultimap();

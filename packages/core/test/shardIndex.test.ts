@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ShardIndex } from '../src/ShardIndex.js';
+import { ShardIndex } from '../src/internal/ShardIndex.js';
 
 test('a host in two namespaces is two shards, each with its own ServiceEntries', () => {
   const shards = new ShardIndex();

@@ -1,9 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  endpointsOf, Projector, TLS_MODE_LABEL, tlsMode, toRecord,
-  type ServiceEntry, type ServiceEntrySpec, type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
+  endpointsOf, Projector, type ServiceEntry, type ServiceEntrySpec, type WorkloadEntry, type WorkloadEntrySpec, type WorkloadRecord,
 } from '../src/index.js';
+import { TLS_MODE_LABEL } from '../src/internal/labels.js';
+import { tlsMode } from '../src/internal/tlsMode.js';
+import { toRecord } from '../src/internal/toRecord.js';
 
 const workloadEntry = (spec: WorkloadEntrySpec, metadataLabels?: Record<string, string>): WorkloadEntry => ({
   apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry',

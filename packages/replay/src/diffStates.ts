@@ -2,12 +2,14 @@ import {
   compareAssociations, compareEndpoints, endpointIdentity, type AssociationRecord, type EndpointRecord,
 } from '@meshfold/core';
 
+/** One side of a diff: the associations and endpoints at a point of the log. */
 export interface StatePoint {
   readonly seq: number;
   readonly endpoints: readonly EndpointRecord[];
   readonly associations: readonly AssociationRecord[];
 }
 
+/** What `meshfold diff -o json` prints (docs/output.md): endpoints and associations added, removed and changed. */
 export interface StateDiff {
   readonly from: number;
   readonly to: number;
@@ -20,6 +22,7 @@ export interface StateDiff {
   readonly associations: { readonly added: AssociationRecord[]; readonly removed: AssociationRecord[] };
 }
 
+/** The difference between two points, as `meshfold diff` and `/api/diff` report it. */
 export function diffStates(a: StatePoint, b: StatePoint): StateDiff {
   const removed = multisetMinus(a.endpoints, b.endpoints, endpointIdentity);
   const added = multisetMinus(b.endpoints, a.endpoints, endpointIdentity);

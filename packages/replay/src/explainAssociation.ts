@@ -1,5 +1,6 @@
-import { isDnsResolution, isIpAddress, labelValue, selects, type ProjectionState } from '@meshfold/core';
+import { labelValue, needsDnsResolution, objectOf, selects, type ProjectionState } from '@meshfold/core';
 
+/** One rule that keeps (or would keep) a ServiceEntry from selecting a WorkloadEntry. */
 export interface Reason {
   /** Stable: SE_ABSENT, WE_ABSENT, OTHER_NAMESPACE, NO_SELECTOR, LABEL_MISSING, LABEL_DIFFERS, NEEDS_DNS_RESOLUTION, UNHEALTHY. */
   readonly code: string;
@@ -11,8 +12,8 @@ export interface Reason {
  * not just the first, so one answer is enough to fix the objects.
  */
 export function explainAssociation(state: ProjectionState, seKey: string, weKey: string): { associated: boolean; reasons: Reason[] } {
-  const se = state.serviceEntries.get(seKey);
-  const we = state.workloadEntries.get(weKey);
+  const se = objectOf(state, 'ServiceEntry', seKey);
+  const we = objectOf(state, 'WorkloadEntry', weKey);
   const reasons: Reason[] = [];
   if (!se) reasons.push({ code: 'SE_ABSENT', message: `ServiceEntry ${seKey} does not exist at this point` });
   if (!we) reasons.push({ code: 'WE_ABSENT', message: `WorkloadEntry ${weKey} does not exist at this point` });
@@ -30,8 +31,7 @@ export function explainAssociation(state: ProjectionState, seKey: string, weKey:
       else if (actual !== value) reasons.push({ code: 'LABEL_DIFFERS', message: `selector wants ${key}=${value}; the WorkloadEntry has ${key}=${actual}` });
     }
   }
-  const dnsOnly = we.address.startsWith('unix://') || (we.address !== '' && !isIpAddress(we.address));
-  if (dnsOnly && !isDnsResolution(se)) {
+  if (needsDnsResolution(se, we)) {
     reasons.push({ code: 'NEEDS_DNS_RESOLUTION', message: `address ${we.address} is not an IP; only DNS or DNS_ROUND_ROBIN ServiceEntries select it (resolution is ${se.resolution})` });
   }
   if (we.traits.unhealthy) {

@@ -1,9 +1,16 @@
+/**
+ * @meshfold/replay: the meshfold CLI and inspector, and the functions behind its answers. The
+ * kubectl reader (`readInput`) and the Envoy conversion (`toClusterLoadAssignments`) are in
+ * `@meshfold/core`.
+ */
+
+// The CLI, in-process.
 export { main } from './cli.js';
 export type { Io } from './Io.js';
-export { readInput, type InputItem, type InputError, type ReadInputOptions } from './readInput.js';
+
+// What the CLI and the inspector answer with.
 export { diffStates, type StateDiff, type StatePoint } from './diffStates.js';
 export { explainAssociation, type Reason } from './explainAssociation.js';
-export { toClusterLoadAssignments } from './toClusterLoadAssignments.js';
 export { explainAt, type WhyAnswer } from './commands/why.js';
 export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
 export { checkDump, type CheckReport } from './commands/check.js';

@@ -3,7 +3,7 @@
 import { EventLog } from '@meshfold/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { InputItem } from '../src/readInput.js';
+import type { InputItem } from '@meshfold/core';
 import { MAX_BATCH_CHARS, Recorder } from '../src/recording/Recorder.js';
 
 const item = (name: string, chars: number): InputItem => ({

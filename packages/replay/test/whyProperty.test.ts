@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { identityOf, isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
+import { associationsOf, identityOf, isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
 import { watchStream } from '@meshfold/testing';
 import { EventLog } from '@meshfold/store';
 import { explainAssociation, explainAt, type WhyAnswer } from '../src/index.js';
@@ -50,6 +50,23 @@ test('why from the per-object index answers exactly as a replay of the whole log
       await log.close();
     }
   }), { numRuns: RUNS });
+});
+
+test('why agrees with associations on any state: associated exactly for the pairs listed, and then with no reason against', () => {
+  fc.assert(fc.property(watchStream(30), (stream) => {
+    const projector = new Projector();
+    for (const event of stream) {
+      try { projector.apply(event); } catch (err) { if (!isMeshfoldError(err)) throw err; }
+    }
+    const listed = new Set(associationsOf(projector.state).map((a) => `${a.serviceEntry} ${a.workloadEntry}`));
+    for (const se of SES) {
+      for (const we of WES) {
+        const { associated, reasons } = explainAssociation(projector.state, se, we);
+        assert.is(associated, listed.has(`${se} ${we}`), `${se} ${we}: why says ${associated}`);
+        assert.is(reasons.length === 0, associated, `${se} ${we}: ${reasons.map((r) => r.code).join(', ')}`);
+      }
+    }
+  }), { numRuns: RUNS * 5 });
 });
 
 test.run();

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { YamlDocumentSplitter } from '../src/yamlDocuments.js';
+import { YamlDocumentSplitter } from '@meshfold/core';
 import { cliJson, REPO_ROOT, runCli, tempDir, type TempDir } from './support/cli.js';
 
 interface Difference { about: string; yaml: string; kubectl: unknown; yaml12: unknown }

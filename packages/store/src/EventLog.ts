@@ -28,8 +28,10 @@ import { isChecksummed } from './valueCodec.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Where a log is in its life: `status` of an `EventLog`. */
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
 
+/** Options of one `append`. */
 export interface AppendOptions {
   /**
    * The projector version that already validated every one of these events (as ProjectedLog
@@ -38,6 +40,7 @@ export interface AppendOptions {
   checkedBy?: string;
 }
 
+/** Options of `EventLog.openDir` and `EventLog.openMemory`. */
 export interface EventLogOptions {
   /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
   onReport?: (report: StoreReport) => void;

@@ -1,5 +1,5 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, sizeOf, type Delta,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
@@ -15,6 +15,7 @@ import { loadState, type LoadStateOptions } from './loadState.js';
  */
 const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8;
 
+/** Options of `ProjectedLog.open`: when to snapshot, whether to compute endpoint deltas, and how to load. */
 export interface ProjectedLogOptions extends LoadStateOptions {
   /**
    * Write a snapshot once this many events have been appended since the last one, or an eighth
@@ -28,12 +29,14 @@ export interface ProjectedLogOptions extends LoadStateOptions {
   deltas?: boolean;
 }
 
+/** An event `record` refused, never appended. */
 export interface Rejection {
   /** Position of the event in the `record` call's input. */
   readonly index: number;
   readonly error: MeshfoldError;
 }
 
+/** What one `record` call appended, changed, refused and noticed. */
 export interface RecordResult {
   readonly seqs: number[];
   readonly deltas: Delta[];
@@ -92,8 +95,8 @@ export class ProjectedLog {
   }
 
   #snapshotSpacing(): number {
-    const { serviceEntries, workloadEntries } = this.projector.state;
-    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries.size + workloadEntries.size) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
+    const { serviceEntries, workloadEntries } = sizeOf(this.projector.state);
+    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries + workloadEntries) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
   }
 
   /** Snapshots the current state now. */

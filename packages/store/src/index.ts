@@ -5,4 +5,5 @@ export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 export type { StoreReport } from './StoreReport.js';
 export { FORMAT_VERSION, isChecksummed } from './valueCodec.js';
 export { loadState, replayOnto, type LoadStateOptions } from './loadState.js';
+export { stateAt } from './stateAt.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';

@@ -7,6 +7,7 @@ import type { EventLog } from './EventLog.js';
 import type { Snapshot } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
 
+/** Options of `loadState` and `replayOnto`. */
 export interface LoadStateOptions {
   /** Receives snapshots ignored and events the projector refused while replaying. */
   onReport?: (report: StoreReport) => void;

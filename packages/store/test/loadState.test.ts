@@ -28,7 +28,7 @@ async function recorded(reports: StoreReport[]): Promise<{ log: EventLog; expect
 test('a snapshot whose content does not match its digest is reported and the state comes from the events', async () => {
   const reports: StoreReport[] = [];
   const { log, expected } = await recorded(reports);
-  const honest = new Projector(undefined, 4).toSnapshot();
+  const honest = Projector.fromSnapshot({ seq: 4, objects: new Projector().toSnapshot().objects }).toSnapshot();
   await log.putSnapshot(4, { projectorVersion: PROJECTOR_VERSION, hash: 'not-the-digest', state: honest });
   const loaded = await loadState(log, 4, { onReport: (r) => reports.push(r) });
   assert.is(loaded.hash(), expected);
@@ -49,7 +49,7 @@ test('a snapshot whose objects are not JSON is refused, not thrown', async () =>
 test('snapshots of another projector version are not used', async () => {
   const reports: StoreReport[] = [];
   const { log, expected } = await recorded(reports);
-  const empty = new Projector(undefined, 4).toSnapshot();
+  const empty = Projector.fromSnapshot({ seq: 4, objects: new Projector().toSnapshot().objects }).toSnapshot();
   await log.putSnapshot(4, { projectorVersion: 'meshfold-projector/0', hash: Projector.digest(empty), state: empty });
   assert.is((await loadState(log, 4)).hash(), expected);
   await log.close();

@@ -1,5 +1,5 @@
-import { endpointsOf, type Projector } from '@meshfold/core';
-import { checkDump, parseDump, toClusterLoadAssignments } from '@meshfold/replay';
+import { endpointsOf, toClusterLoadAssignments, type Projector } from '@meshfold/core';
+import { checkDump, parseDump } from '@meshfold/replay';
 import { EventLog, ProjectedLog } from '@meshfold/store';
 import { seedEvents } from '../scenario.js';
 

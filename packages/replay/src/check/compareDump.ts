@@ -1,5 +1,4 @@
-import { isIpAddress, type EndpointRecord, type ProjectionState } from '@meshfold/core';
-import { clusterType, workloadMetadata } from '../toClusterLoadAssignments.js';
+import { clusterName, clusterType, inEds, objectsOf, workloadMetadata, type EndpointRecord, type ProjectionState } from '@meshfold/core';
 import type { DumpCluster, DumpEndpoint, ProxyDump } from './readDump.js';
 import { trimLocality } from './readDump.js';
 
@@ -61,7 +60,8 @@ export interface Comparison {
 export function truthOf(state: ProjectionState, endpoints: readonly EndpointRecord[]): { clusters: Map<string, TruthCluster>; hosts: Map<string, boolean> } {
   const clusters = new Map<string, TruthCluster & { endpoints: EndpointRecord[] }>();
   const hosts = new Map<string, boolean>();
-  for (const se of state.serviceEntries.values()) {
+  for (const se of objectsOf(state)) {
+    if (se.kind !== 'ServiceEntry') continue;
     const eds = clusterType(se.resolution) === 'EDS';
     for (const host of se.hosts) {
       hosts.set(host, (hosts.get(host) ?? false) || eds);
@@ -73,16 +73,10 @@ export function truthOf(state: ProjectionState, endpoints: readonly EndpointReco
     }
   }
   for (const e of endpoints) {
-    if (clusterType(e.resolution) !== 'EDS') continue;
-    // As toClusterLoadAssignments: istiod leaves hostnames (and empty addresses) out of EDS.
-    if (!isIpAddress(e.address) && !(e.port === 0 && e.address.startsWith('/'))) continue;
+    if (!inEds(e)) continue;
     clusters.get(clusterName(e.servicePort, e.host))?.endpoints.push(e);
   }
   return { clusters, hosts };
-}
-
-export function clusterName(port: number, host: string): string {
-  return `outbound|${port}||${host}`;
 }
 
 /** `outbound|PORT|SUBSET|HOST`, parsed; anything else is undefined. */

@@ -1,6 +1,6 @@
 import type { GoneHost } from './goneServiceEntries.js';
 import {
-  endpointsOf, isMeshfoldError, Projector, type EndpointRecord, type LoggedEvent, type ProjectionState,
+  endpointsOf, isMeshfoldError, objectKey, objectsOf, Projector, workloadMetadata, type EndpointRecord, type LoggedEvent, type ProjectionState,
 } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { relistNote, safeIdentity } from '../commands/events.js';
@@ -9,7 +9,6 @@ import type { Reason } from '../explainAssociation.js';
 import type { DifferenceKind, RawDifference } from './compareDump.js';
 import { truthLocality, truthTlsMode, truthWeight } from './compareDump.js';
 import type { DumpEndpoint } from './readDump.js';
-import { workloadMetadata } from '../toClusterLoadAssignments.js';
 
 /** The event a difference goes back to. */
 export interface Cause {
@@ -203,8 +202,8 @@ export class DriftExplainer {
   #serviceEntryKeys(host: string): string[] {
     if (!this.#serviceEntriesByHost) {
       this.#serviceEntriesByHost = new Map();
-      for (const se of this.#state.serviceEntries.values()) {
-        for (const h of se.hosts) push(this.#serviceEntriesByHost, h, `ServiceEntry/${se.namespace}/${se.name}`);
+      for (const se of objectsOf(this.#state)) {
+        if (se.kind === 'ServiceEntry') for (const h of se.hosts) push(this.#serviceEntriesByHost, h, objectKey('ServiceEntry', se.namespace, se.name));
       }
     }
     return this.#serviceEntriesByHost.get(host) ?? [...(this.#gone.get(host)?.serviceEntries ?? [])];
@@ -214,7 +213,9 @@ export class DriftExplainer {
   #candidateWorkloads(d: RawDifference): string[] {
     if (!this.#workloadsByAddress) {
       this.#workloadsByAddress = new Map();
-      for (const we of this.#state.workloadEntries.values()) push(this.#workloadsByAddress, we.address, `WorkloadEntry/${we.namespace}/${we.name}`);
+      for (const we of objectsOf(this.#state)) {
+        if (we.kind === 'WorkloadEntry') push(this.#workloadsByAddress, we.address, objectKey('WorkloadEntry', we.namespace, we.name));
+      }
     }
     const out = new Set(this.#workloadsByAddress.get(d.proxy!.address) ?? []);
     const [name, ns] = d.proxy!.workload?.split(';') ?? [];

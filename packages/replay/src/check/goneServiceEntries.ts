@@ -1,6 +1,5 @@
-import type { ProjectionState, Resolution } from '@meshfold/core';
+import { clusterType, objectOf, objectsOf, parseObjectKey, type ProjectionState, type Resolution } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { clusterType } from '../toClusterLoadAssignments.js';
 
 /** A host only ServiceEntries gone by the point had: whether istiod served it by EDS, and those objects. */
 export interface GoneHost {
@@ -15,10 +14,11 @@ export interface GoneHost {
  */
 export async function goneServiceEntryHosts(log: EventLog, state: ProjectionState, seq: number): Promise<Map<string, GoneHost>> {
   const live = new Set<string>();
-  for (const se of state.serviceEntries.values()) for (const host of se.hosts) live.add(host);
+  for (const se of objectsOf(state)) if (se.kind === 'ServiceEntry') for (const host of se.hosts) live.add(host);
   const gone = new Map<string, { eds: boolean; serviceEntries: string[] }>();
   for (const identity of await log.identities('ServiceEntry/')) {
-    if (state.serviceEntries.get(identity.slice('ServiceEntry/'.length))) continue;
+    const ref = parseObjectKey(identity);
+    if (!ref || objectOf(state, 'ServiceEntry', ref)) continue;
     const seqs = await log.seqsOf(identity, { to: seq });
     for (let i = seqs.length - 1; i >= 0; i--) {
       const event = await log.get(seqs[i]!);

@@ -18,6 +18,7 @@ import { MeshfoldError } from '@meshfold/core';
  */
 export type DumpFormat = 'config-dump' | 'clusters' | 'eds';
 
+/** A dump as read: its format, its capture time when it says, and every cluster it holds. */
 export interface ProxyDump {
   readonly format: DumpFormat;
   /** The latest `last_updated` of the dump's endpoint configs (RFC 3339), when it carries any. */
@@ -25,6 +26,7 @@ export interface ProxyDump {
   readonly clusters: readonly DumpCluster[];
 }
 
+/** One Envoy cluster of a dump (`outbound|PORT|SUBSET|HOST` for Istio's) and its endpoints. */
 export interface DumpCluster {
   readonly name: string;
   readonly endpoints: readonly DumpEndpoint[];

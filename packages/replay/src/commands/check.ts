@@ -20,6 +20,7 @@ export const DEFAULT_SETTLE = '5s';
 /** Where the point of a check came from. */
 export type PointSource = '--at' | 'last_updated' | 'file-time' | 'log-end';
 
+/** One dump checked against the truth at its point: what `check -o json` prints per dump (docs/output.md). */
 export interface CheckReport {
   readonly dump: string;
   readonly format: DumpFormat;

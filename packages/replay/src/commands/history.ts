@@ -1,4 +1,4 @@
-import { isMeshfoldError, Projector, type Delta } from '@meshfold/core';
+import { deltaText, isMeshfoldError, nameKey, parseObjectKey as partsOfObjectKey, Projector, type Delta } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { formatTable } from '../formatTable.js';
 import type { Io } from '../Io.js';
@@ -35,8 +35,8 @@ export async function history(log: EventLog, target: unknown, options: { o?: str
 
 /** The `-o json` value, shared with the inspector; `key` is a checked `Kind/ns/name` (parseObjectKey). */
 export async function historyJson(log: EventLog, key: string): Promise<{ object: string; entries: HistoryEntry[] }> {
-  const [kind, ns, name] = key.split('/') as [string, string, string];
-  const short = `${ns}/${name}`;
+  const { kind, namespace, name } = partsOfObjectKey(key)!;
+  const short = nameKey({ namespace, name });
   const involves = (d: Delta) => (d.type === 'association-added' || d.type === 'association-removed')
     && (kind === 'ServiceEntry' ? d.serviceEntry === short : d.workloadEntry === short);
   const projector = new Projector();
@@ -62,15 +62,8 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
 }
 
 function row(e: HistoryEntry): string[] {
-  const changes = e.error ? `rejected: ${e.error.code}` : [e.note, ...e.deltas.map(describe)].filter(Boolean).join('; ') || 'no change';
+  const changes = e.error ? `rejected: ${e.error.code}` : [e.note, ...e.deltas.map((d) => deltaText(d))].filter(Boolean).join('; ') || 'no change';
   return [String(e.seq), e.time, `${e.type} ${e.object}`, changes];
 }
 
-function describe(d: Delta): string {
-  switch (d.type) {
-    case 'association-added': return `+assoc ${d.serviceEntry} -> ${d.workloadEntry}`;
-    case 'association-removed': return `-assoc ${d.serviceEntry} -> ${d.workloadEntry}`;
-    case 'shard-replaced': return `endpoints ${d.host} (${d.namespace}): ${d.endpoints.length}`;
-    default: return `${d.type.replace('service-', 'service ')} ${d.host}`;
-  }
-}
+

@@ -1,12 +1,11 @@
 import {
-  associationsOf, endpointsOf, type AssociationRecord, type EndpointRecord, type Projector,
+  associationsOf, changedFields, clusterName, endpointAddress, endpointsOf, toClusterLoadAssignments, toClusters, type AssociationRecord, type EndpointRecord, type Projector,
 } from '@meshfold/core';
 import { loadState, type EventLog } from '@meshfold/store';
 import { diffStates, type StateDiff, type StatePoint } from '../diffStates.js';
 import { formatTable } from '../formatTable.js';
 import type { Io } from '../Io.js';
 import { outputFormat, resolvePoint } from '../resolvePoint.js';
-import { toClusterLoadAssignments, toClusters } from '../toClusterLoadAssignments.js';
 
 export interface PointOptions { at?: string | number; host?: string; o?: string }
 
@@ -81,16 +80,7 @@ export function json(value: unknown): string {
 }
 
 export function cluster(e: EndpointRecord): string {
-  return `outbound|${e.servicePort}||${e.host}`;
-}
-
-/**
- * An endpoint as `istioctl proxy-config endpoint` prints it (istioctl/pkg/writer/envoy/clusters/
- * clusters.go, `PrintEndpointsSummary`): address, `:` and port, with no brackets around IPv6
- * (`2001:db8::10:8080`); a socket as `unix://` and its path.
- */
-export function endpointAddress(e: EndpointRecord): string {
-  return e.port === 0 ? `unix://${e.address}` : `${e.address}:${e.port}`;
+  return clusterName(e.servicePort, e.host);
 }
 
 /**
@@ -122,16 +112,12 @@ function diffTable(d: StateDiff): string {
     ...d.endpoints.removed.map((e) => ['-', 'endpoint', `${endpointAddress(e)} ${cluster(e)} ${e.workload}`]),
     ...d.endpoints.added.map((e) => ['+', 'endpoint', `${endpointAddress(e)} ${cluster(e)} ${e.workload}`]),
     ...d.endpoints.changed.map(({ before, after }) =>
-      ['~', 'endpoint', `${cluster(after)} ${after.workload}: ${changedFields(before, after)}`]),
+      ['~', 'endpoint', `${cluster(after)} ${after.workload}: ${changes(before, after)}`]),
   ];
   const head = `diff seq ${d.from} -> seq ${d.to}: ${rows.length} change${rows.length === 1 ? '' : 's'}\n`;
   return rows.length === 0 ? head : head + formatTable(['', 'KIND', 'CHANGE'], rows);
 }
 
-function changedFields(a: EndpointRecord, b: EndpointRecord): string {
-  const keys = Object.keys(a) as (keyof EndpointRecord)[];
-  return keys
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => `${k} ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`)
-    .join(', ');
+function changes(a: EndpointRecord, b: EndpointRecord): string {
+  return changedFields(a, b).map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ');
 }

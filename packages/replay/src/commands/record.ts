@@ -1,10 +1,9 @@
-import { isMeshfoldError, MeshfoldError } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, readInput, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
 import { inputChunks, openInput } from '../inputChunks.js';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
 import { progress } from '../progress.js';
-import { readInput, type InputItem } from '../readInput.js';
 import { onIdle } from '../recording/onIdle.js';
 import { Recorder, type SyncResult } from '../recording/Recorder.js';
 import { stopSignals } from '../recording/stopSignals.js';

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MeshfoldError } from '@meshfold/core';
+import { MeshfoldError, readInput, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
 import type { Io } from '../Io.js';
 import { requireLogDir, withLog } from '../openLog.js';
-import { readInput, type InputItem } from '../readInput.js';
 import { Channel } from '../recording/Channel.js';
 import {
   isPermanentFailure, kubectlFlags, lastLine, RESOURCES, runKubectl, type KubectlOptions, type KubectlRun,

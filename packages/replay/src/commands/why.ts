@@ -5,6 +5,7 @@ import type { Io } from '../Io.js';
 import { outputFormat, parseNameKey, resolvePoint } from '../resolvePoint.js';
 import { relistNote, safeIdentity } from './events.js';
 
+/** What `meshfold why -o json` prints (docs/output.md). */
 export interface WhyAnswer {
   seq: number;
   serviceEntry: string;

@@ -1,6 +1,6 @@
-import { identityOf, isMeshfoldError, MeshfoldError, type KubeObject, type ObjectRecord } from '@meshfold/core';
+import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
-import type { InputItem } from '../readInput.js';
+import type { InputItem } from '@meshfold/core';
 
 export interface RecorderOptions {
   /** See ProjectedLog. Default 1000. */
@@ -183,18 +183,15 @@ export class Recorder {
     } else {
       const inScope = (rec: ObjectRecord) => options.namespaces === undefined || options.namespaces.includes(rec.namespace);
       const absent: string[] = [];
-      const { serviceEntries, workloadEntries } = projector.state;
-      for (const records of [serviceEntries.values(), workloadEntries.values()] as Iterable<ObjectRecord>[]) {
-        for (const rec of records) {
-          const key = `${rec.kind}/${rec.namespace}/${rec.name}`;
-          if (inScope(rec) && !listed.has(key)) absent.push(key);
-        }
+      for (const rec of objectsOf(projector.state)) {
+        const key = recordKey(rec);
+        if (inScope(rec) && !listed.has(key)) absent.push(key);
       }
       absent.sort();
       const gone = await this.#lastObjects(absent);
       for (const key of absent) {
         const object = gone.get(key)!;
-        batch.push({ item: { source: 'relist', index: 0, line: 0 }, event: { type: 'DELETED', object, time } });
+        batch.push({ item: { source: 'relist', index: 0, line: 0, event: { type: 'DELETED', object } }, event: { type: 'DELETED', object, time } });
       }
     }
     if (batch.length === 0) return result;

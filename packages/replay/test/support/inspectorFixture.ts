@@ -8,11 +8,10 @@ import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WatchEvent } from '@meshfold/core';
+import { readInput, type WatchEvent } from '@meshfold/core';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli.js';
 import type { Io } from '../../src/Io.js';
-import { readInput } from '../../src/readInput.js';
 
 // Compiled to dist/test/support: the repository root is five levels up.
 export const DEMO_STREAM = fileURLToPath(new URL('../../../../../scripts/demo/demo-stream.json', import.meta.url));

@@ -1,3 +1,4 @@
+import { changedFields, clusterName, endpointAddress } from '@meshfold/core';
 import type { EndpointRecord, StateDiff } from './api.js';
 import { h, fill } from './dom.js';
 
@@ -24,14 +25,14 @@ export class DiffPanel {
     const assoc = (sign: string, change: string) => (a: { serviceEntry: string; workloadEntry: string }) =>
       row(sign, change, 'association', `${a.serviceEntry} → ${a.workloadEntry}`);
     const endpoint = (sign: string, change: string) => (e: EndpointRecord) =>
-      row(sign, change, 'endpoint', `${e.address}:${e.port} outbound|${e.servicePort}||${e.host} ${e.workload}`);
+      row(sign, change, 'endpoint', `${endpointAddress(e)} ${clusterName(e.servicePort, e.host)} ${e.workload}`);
     const rows = [
       ...diff.associations.removed.map(assoc('−', 'removed')),
       ...diff.associations.added.map(assoc('+', 'added')),
       ...diff.endpoints.removed.map(endpoint('−', 'removed')),
       ...diff.endpoints.added.map(endpoint('+', 'added')),
       ...diff.endpoints.changed.map(({ before, after }) =>
-        row('~', 'changed', 'endpoint', `outbound|${after.servicePort}||${after.host} ${after.workload}: ${fieldChanges(before, after)}`)),
+        row('~', 'changed', 'endpoint', `${clusterName(after.servicePort, after.host)} ${after.workload}: ${fieldChanges(before, after)}`)),
     ];
     this.#title.textContent = `seq ${diff.from} → ${diff.to}: ${rows.length} change${rows.length === 1 ? '' : 's'}`;
     fill(this.#list, rows.length > 0 ? rows : h('li', { class: 'muted' }, 'no change'));
@@ -46,8 +47,5 @@ function row(sign: string, change: string, kind: string, text: string): HTMLLIEl
 }
 
 function fieldChanges(before: EndpointRecord, after: EndpointRecord): string {
-  return (Object.keys(before) as (keyof EndpointRecord)[])
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) => `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`)
-    .join(', ');
+  return changedFields(before, after).map((c) => `${c.field} ${c.before} → ${c.after}`).join(', ');
 }

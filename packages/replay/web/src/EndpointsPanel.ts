@@ -1,3 +1,4 @@
+import { changedFields, clusterName, endpointAddress } from '@meshfold/core';
 import type { CheckReport, EndpointRecord, Endpoints, StateDiff } from './api.js';
 import { h, fill } from './dom.js';
 import { DriftList } from './DriftList.js';
@@ -44,7 +45,7 @@ export class EndpointsPanel {
   #render(): void {
     if (!this.#value) return;
     const shown = this.#value.endpoints
-      .filter((e) => this.#filter.matches(`${e.host} ${e.namespace} ${e.address}:${e.port} ${e.workload}`))
+      .filter((e) => this.#filter.matches(`${e.host} ${e.namespace} ${endpointAddress(e)} ${e.workload}`))
       .slice(0, RENDER_LIMIT);
     const groups = new Map<string, Map<number, EndpointRecord[]>>();
     for (const e of shown) {
@@ -63,8 +64,8 @@ export class EndpointsPanel {
     return h('section', { class: 'group', 'data-host': first.host, 'data-namespace': first.namespace },
       h('h3', {}, first.host, ' ', h('span', { class: 'ns' }, first.namespace)),
       [...ports.entries()].map(([port, eps]) => h('div', { class: 'port', 'data-port': port },
-        h('h4', {}, `:${port}`, ' ', h('span', { class: 'muted' }, `${eps[0]!.portName} ${eps[0]!.protocol} · outbound|${port}||${first.host}`)),
-        h('table', {}, h('tbody', {}, eps.map((e) => this.#row(e, `outbound|${port}||${first.host}`)))))));
+        h('h4', {}, `:${port}`, ' ', h('span', { class: 'muted' }, `${eps[0]!.portName} ${eps[0]!.protocol} · ${clusterName(port, first.host)}`)),
+        h('table', {}, h('tbody', {}, eps.map((e) => this.#row(e, clusterName(port, first.host))))))));
   }
 
   #row(e: EndpointRecord, cluster: string): HTMLTableRowElement {
@@ -72,11 +73,11 @@ export class EndpointsPanel {
     const drift = this.#driftMarks.get(`${cluster} ${e.address}:${e.port}`);
     const before = this.#changed.get(text);
     const change = this.#added.has(text) ? 'added' : before ? 'changed' : undefined;
-    const address = e.port === 0 ? `unix://${e.address}` : `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
+    const address = endpointAddress(e);
     return h('tr', {
       'data-testid': 'endpoint', 'data-address': address, 'data-workload': e.workload,
       ...(change && { class: change, 'data-change': change }),
-      ...(before && { title: `was ${changedFields(before, e)}` }),
+      ...(before && { title: `was ${changedFields(before, e).map((c) => `${c.field} ${c.before}`).join(', ')}` }),
       ...(drift && { 'data-drift': drift }),
     },
     h('td', { class: 'mono' }, address),
@@ -84,11 +85,4 @@ export class EndpointsPanel {
     h('td', {}, h('span', { class: `badge tls-${e.tlsMode}` }, e.tlsMode)),
     h('td', { class: 'muted labels' }, Object.entries(e.labels).map(([k, v]) => `${k}=${v}`).join(' ')));
   }
-}
-
-function changedFields(before: EndpointRecord, after: EndpointRecord): string {
-  return (Object.keys(before) as (keyof EndpointRecord)[])
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) => `${k} ${JSON.stringify(before[k])}`)
-    .join(', ');
 }

@@ -1,3 +1,4 @@
+import { deltaText } from '@meshfold/core';
 import { api, type HistoryEntry } from './api.js';
 import { h, fill, timeOf } from './dom.js';
 
@@ -63,11 +64,8 @@ export class HistoryPanel {
   }
 }
 
+/** The CLI's text for the delta (`meshfold history`), marked as an addition or a removal. */
 function describe(d: Delta): HTMLLIElement {
-  switch (d.type) {
-    case 'association-added': return h('li', { class: 'added' }, `+ ${d.serviceEntry} → ${d.workloadEntry}`);
-    case 'association-removed': return h('li', { class: 'removed' }, `− ${d.serviceEntry} → ${d.workloadEntry}`);
-    case 'shard-replaced': return h('li', {}, `endpoints of ${d.host} (${d.namespace}): ${d.endpoints.length}`);
-    default: return h('li', {}, `${d.type.replace('service-', 'service ')} ${d.host}`);
-  }
+  const change = d.type === 'association-added' ? 'added' : d.type === 'association-removed' ? 'removed' : undefined;
+  return h('li', change ? { class: change } : {}, deltaText(d, '→'));
 }

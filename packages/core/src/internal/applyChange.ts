@@ -1,7 +1,8 @@
-import type { Delta } from './Delta.js';
-import { endpointIdentity, type EndpointRecord } from './EndpointRecord.js';
-import { splitShardKey, type ProjectionState } from './ProjectionState.js';
-import { nameKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import type { Delta } from '../Delta.js';
+import { sameEndpoint, type EndpointRecord } from '../EndpointRecord.js';
+import { splitShardKey, type MutableState } from './MutableState.js';
+import { nameKey } from '../keys.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from '../records.js';
 import {
   ensureSelectorIndexed, hostShards, indexService, indexWorkload, reindexWorkload, selectedNames, selectingServices, unindexService,
   unindexWorkload,
@@ -23,28 +24,30 @@ export interface Change {
 }
 
 /**
- * Applies one change to the state and returns what changed. Work is proportional to what the
+ * Applies one change to the state and returns what changed. With `previous`, the endpoint lists
+ * of the shards the change touched, as they were before it, are put there. Work is proportional to what the
  * change affects: the ServiceEntries it was or becomes associated with and their shards.
  * With `emit` false only association deltas come back (they cost nothing extra): replay needs
  * the state, and skipping the before/after endpoint lists of the shards makes it much cheaper.
  */
-export function applyChange(state: ProjectionState, change: Change, emit = true): Delta[] {
+export function applyChange(state: MutableState, change: Change, emit = true, previous?: Map<string, EndpointRecord[]>): Delta[] {
   const rec = change.new ?? change.old;
   if (!rec) return [];
   return rec.kind === 'ServiceEntry'
-    ? applyService(state, change.old as ServiceEntryRecord | undefined, change.new as ServiceEntryRecord | undefined, emit)
-    : applyWorkload(state, change.old as WorkloadEntryRecord | undefined, change.new as WorkloadEntryRecord | undefined, emit);
+    ? applyService(state, change.old as ServiceEntryRecord | undefined, change.new as ServiceEntryRecord | undefined, emit, previous)
+    : applyWorkload(state, change.old as WorkloadEntryRecord | undefined, change.new as WorkloadEntryRecord | undefined, emit, previous);
 }
 
 function applyWorkload(
-  state: ProjectionState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined, emit: boolean,
+  state: MutableState, old: WorkloadEntryRecord | undefined, nu: WorkloadEntryRecord | undefined, emit: boolean,
+  out: Map<string, EndpointRecord[]> | undefined,
 ): Delta[] {
   const { namespace, name } = (nu ?? old)!;
   // What selects the stored record now is what was linked to it (istio#25678: never a delete payload).
   const stored = state.workloadEntries.getIn(namespace, name);
   const before = stored ? selectingServices(state, stored) : [];
   const after = nu ? selectingServices(state, nu) : [];
-  const previous = emit ? endpointsByShard(state, shardsOfServices(state, namespace, [...before, ...after])) : undefined;
+  const previous = emit ? endpointsByShard(state, shardsOfServices(state, namespace, [...before, ...after]), out) : undefined;
 
   // The stored record, not `old`, leaves the indexes: they hold what was stored.
   if (stored && nu) reindexWorkload(state, stored, nu);
@@ -55,7 +58,8 @@ function applyWorkload(
 }
 
 function applyService(
-  state: ProjectionState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined, emit: boolean,
+  state: MutableState, old: ServiceEntryRecord | undefined, nu: ServiceEntryRecord | undefined, emit: boolean,
+  out: Map<string, EndpointRecord[]> | undefined,
 ): Delta[] {
   const { namespace, name } = (nu ?? old)!;
   const seKey = nameKey((nu ?? old)!);
@@ -64,7 +68,7 @@ function applyService(
   const before = selectedNames(state, stored);
   if (nu) ensureSelectorIndexed(state, nu);
   const after = selectedNames(state, nu);
-  const previous = emit ? endpointsByShard(state, new Set([...hostShards(stored), ...hostShards(nu)])) : undefined;
+  const previous = emit ? endpointsByShard(state, new Set([...hostShards(stored), ...hostShards(nu)]), out) : undefined;
 
   if (stored) unindexService(state, stored);
   if (nu) indexService(state, nu);
@@ -85,21 +89,23 @@ function associationDeltas(namespace: string, after: string[], before: string[],
   ];
 }
 
-function shardsOfServices(state: ProjectionState, namespace: string, names: string[]): Set<string> {
+function shardsOfServices(state: MutableState, namespace: string, names: string[]): Set<string> {
   const out = new Set<string>();
   const inNamespace = state.serviceEntries.inNamespace(namespace);
   for (const name of names) for (const s of hostShards(inNamespace.get(name))) out.add(s);
   return out;
 }
 
-/** Keyed by `ns/host`, so the deltas come out in shard-key order. */
-function endpointsByShard(state: ProjectionState, shards: Set<string>): Map<string, EndpointRecord[]> {
-  const out = new Map<string, EndpointRecord[]>();
+/**
+ * Keyed by `ns/host`, so the deltas come out in shard-key order; `out`, when given, is the map
+ * filled (the caller keeps the lists from before the change, for cluster updates).
+ */
+function endpointsByShard(state: MutableState, shards: Set<string>, out = new Map<string, EndpointRecord[]>()): Map<string, EndpointRecord[]> {
   for (const s of shards) out.set(s, endpointsOfShard(state, s));
   return out;
 }
 
-function shardDeltas(state: ProjectionState, previous: Map<string, EndpointRecord[]>): Delta[] {
+function shardDeltas(state: MutableState, previous: Map<string, EndpointRecord[]>): Delta[] {
   const out: Delta[] = [];
   for (const key of [...previous.keys()].sort()) {
     const endpoints = endpointsOfShard(state, key);
@@ -109,7 +115,7 @@ function shardDeltas(state: ProjectionState, previous: Map<string, EndpointRecor
   return out;
 }
 
-function endpointsOfShard(state: ProjectionState, key: string): EndpointRecord[] {
+function endpointsOfShard(state: MutableState, key: string): EndpointRecord[] {
   const { namespace, host } = splitShardKey(key);
   return shardEndpoints(state, namespace, host);
 }
@@ -123,7 +129,7 @@ function minus(xs: string[], ys: string[]): string[] {
 }
 
 function sameEndpoints(a: EndpointRecord[], b: EndpointRecord[]): boolean {
-  return a.length === b.length && a.every((e, i) => endpointIdentity(e) === endpointIdentity(b[i]!));
+  return a.length === b.length && a.every((e, i) => sameEndpoint(e, b[i]!));
 }
 
 /** Service-level changes per (ServiceEntry, host): a host gained, lost, or its service definition edited. */

@@ -1,12 +1,13 @@
-import { MeshfoldError } from './MeshfoldError.js';
+import { MeshfoldError } from '../MeshfoldError.js';
 import type {
   IstioObject, KubeObject, Labels, ServiceEntrySpec, WorkloadEntrySpec,
-} from './objects.js';
-import { namespaceOf, objectKey } from './objects.js';
+} from '../objects.js';
+import { objectKey } from '../keys.js';
+import { namespaceOf } from '../objects.js';
 import type {
   ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits,
-} from './records.js';
-import { validateObject } from './validateObject.js';
+} from '../records.js';
+import { validateObject } from '../validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 import { compactSortedMap } from './compactSortedMap.js';
 

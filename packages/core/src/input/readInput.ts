@@ -1,12 +1,56 @@
 import { StringDecoder } from 'node:string_decoder';
 import {
   ISTIO_GROUP, ISTIO_VERSIONS, type EventType, type KubeObject, type WatchEvent,
-} from '@meshfold/core';
+} from '../objects.js';
 import { DEFAULT_MAX_DOCUMENT_CHARS, JsonDocumentSplitter } from './jsonDocuments.js';
 import { YamlDocumentSplitter } from './yamlDocuments.js';
 
-/** One thing `meshfold record` read from an input: an event to append, or why a part was rejected. */
-export interface InputItem {
+/**
+ * One thing `readInput` read from an input: an event to append, a part rejected (`error`), or an
+ * object of another kind skipped (`skipped`). Exactly one of the three is set, so checking it
+ * narrows the item.
+ *
+ * @example
+ * for await (const item of readInput(stream, { source: '-' })) {
+ *   if (item.event) projector.apply(item.event);
+ *   else if (item.error) console.error(item.error.message);
+ * }
+ */
+export type InputItem = InputEvent | InputRejected | InputSkipped;
+
+/** An event read from an input. */
+export interface InputEvent extends InputPosition {
+  event: WatchEvent;
+  error?: undefined;
+  skipped?: undefined;
+  watchStatus?: undefined;
+}
+
+/** A part of an input that was rejected: it is not an event of a kind meshfold records. */
+export interface InputRejected extends InputPosition {
+  event?: undefined;
+  error: InputError;
+  skipped?: undefined;
+  /**
+   * Set on a watch `ERROR` event: the Kubernetes `Status` it reported, so that `meshfold watch`
+   * can tell an expired watch (410 Gone) from a failure.
+   */
+  watchStatus?: { code?: number; reason?: string; message?: string };
+}
+
+/**
+ * An object of another kind (a Service, a ConfigMap in the same file): not meshfold's to record,
+ * so skipped — reported and counted apart from what is rejected.
+ */
+export interface InputSkipped extends InputPosition {
+  event?: undefined;
+  error?: undefined;
+  skipped: InputError;
+  watchStatus?: undefined;
+}
+
+/** Where an item was read. */
+export interface InputPosition {
   /** The input's name as given in the options (a file path, `-` for stdin). */
   source: string;
   /**
@@ -23,26 +67,16 @@ export interface InputItem {
    * document): what holding it costs, so a recorder can bound its batches by size too.
    */
   chars?: number;
-  event?: WatchEvent;
-  error?: InputError;
-  /**
-   * An object of another kind (a Service, a ConfigMap in the same file): not meshfold's to
-   * record, so skipped — reported and counted apart from what is rejected.
-   */
-  skipped?: InputError;
-  /**
-   * Set on a watch `ERROR` event (which also carries an `error`): the Kubernetes `Status` it
-   * reported, so that `meshfold watch` can tell an expired watch (410 Gone) from a failure.
-   */
-  watchStatus?: { code?: number; reason?: string; message?: string };
 }
 
+/** Why a document (or a list item) of an input was rejected or skipped. */
 export interface InputError {
   code: 'INPUT_MALFORMED' | 'INPUT_UNSUPPORTED_KIND';
   /** Names the source, the document index (and list item), its line and the reason. */
   message: string;
 }
 
+/** Options of `readInput`. */
 export interface ReadInputOptions {
   /** Name of the input, used in items and messages. */
   source: string;
@@ -225,11 +259,11 @@ function fromObject(object: Record<string, unknown>, at: Position, type: EventTy
   return { ...at, event: { type, object: object as KubeObject } };
 }
 
-function malformed(at: Position, reason: string): InputItem {
+function malformed(at: Position, reason: string): InputRejected {
   return { ...at, error: { code: 'INPUT_MALFORMED', message: `${where(at)}: ${reason}` } };
 }
 
-function unsupported(at: Position, reason: string): InputItem {
+function unsupported(at: Position, reason: string): InputRejected {
   return { ...at, error: { code: 'INPUT_UNSUPPORTED_KIND', message: `${where(at)}: ${reason}` } };
 }
 

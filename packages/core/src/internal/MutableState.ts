@@ -1,8 +1,35 @@
-import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
+import type { ServiceEntryRecord, WorkloadEntryRecord } from '../records.js';
 import { LabelIndex } from './LabelIndex.js';
 import { ObjectMap } from './ObjectMap.js';
 import { SetMultimap } from './SetMultimap.js';
 import { ShardIndex } from './ShardIndex.js';
+
+declare const opaque: unique symbol;
+
+/**
+ * The fold's state, read-only and opaque: what a `Projector` holds and each step of `project()`
+ * carries. Read it with the query functions (`endpointsOf`, `associationsOf`, `clustersOf`,
+ * `selectedBy`, `selectorsOf`, `objectsOf`, `objectOf`, `sizeOf`, `viewOf`); only the fold changes it.
+ *
+ * @example
+ * const projector = new Projector();
+ * projector.apply({ type: 'ADDED', object: serviceEntry });
+ * endpointsOf(projector.state, { host: 'orders.example.com' });
+ */
+export interface ProjectionState {
+  /** Only a type: there is no such property, and nothing of the state is reachable through it. */
+  readonly [opaque]: 'ProjectionState';
+}
+
+/** The state behind an opaque handle: for the fold and its queries only. */
+export function mutable(state: ProjectionState): MutableState {
+  return state as unknown as MutableState;
+}
+
+/** The opaque handle handed out for a state. */
+export function opaqueState(state: MutableState): ProjectionState {
+  return state as unknown as ProjectionState;
+}
 
 /**
  * The fold's state. Everything beyond the two object maps is an index that lets one change
@@ -13,7 +40,7 @@ import { ShardIndex } from './ShardIndex.js';
  * Objects and shards are kept by namespace, then name or host: members of the indexes are
  * names within a namespace, and no joined `ns/name` key string is stored per object.
  */
-export interface ProjectionState {
+export interface MutableState {
   /** By namespace and name: ServiceEntry members of the indexes below are names within the namespace. */
   readonly serviceEntries: ObjectMap<ServiceEntryRecord>;
   /** By namespace and name: workload members of the indexes below are names within the namespace. */
@@ -32,7 +59,7 @@ export interface ProjectionState {
   readonly shards: ShardIndex;
 }
 
-export function createState(): ProjectionState {
+export function createState(): MutableState {
   return {
     serviceEntries: new ObjectMap(),
     workloadEntries: new ObjectMap(),

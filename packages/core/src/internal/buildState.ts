@@ -1,5 +1,5 @@
-import { createState, type ProjectionState } from './ProjectionState.js';
-import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from './records.js';
+import { createState, type MutableState } from './MutableState.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadEntryRecord } from '../records.js';
 import { indexService, indexWorkload } from './stateIndexes.js';
 
 /**
@@ -8,7 +8,7 @@ import { indexService, indexWorkload } from './stateIndexes.js';
  * fold builds event by event — the property test checks the two agree — without pairing,
  * per-event candidate searches or deltas.
  */
-export function buildState(records: Iterable<ObjectRecord>): ProjectionState {
+export function buildState(records: Iterable<ObjectRecord>): MutableState {
   const state = createState();
   const services: ServiceEntryRecord[] = [];
   const workloads: WorkloadEntryRecord[] = [];

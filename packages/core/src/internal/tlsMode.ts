@@ -1,5 +1,5 @@
 import { TLS_MODE_LABEL } from './labels.js';
-import type { WorkloadRecord } from './records.js';
+import type { WorkloadRecord } from '../records.js';
 
 /** The tlsMode label if present, else `istio` when a service account is set, else `disabled`. */
 export function tlsMode(w: WorkloadRecord): string {

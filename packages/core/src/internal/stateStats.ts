@@ -1,4 +1,4 @@
-import type { ProjectionState } from './ProjectionState.js';
+import type { MutableState } from './MutableState.js';
 import type { SetMultimap } from './SetMultimap.js';
 import { selectWorkloads } from './stateIndexes.js';
 
@@ -12,7 +12,7 @@ export interface StateStats {
   readonly indexEntries: number;
 }
 
-export function stateStats(state: ProjectionState): StateStats {
+export function stateStats(state: MutableState): StateStats {
   return {
     serviceEntries: state.serviceEntries.size,
     workloadEntries: state.workloadEntries.size,
@@ -23,7 +23,7 @@ export function stateStats(state: ProjectionState): StateStats {
   };
 }
 
-function associations(state: ProjectionState): number {
+function associations(state: MutableState): number {
   let n = 0;
   for (const se of state.serviceEntries.values()) n += selectWorkloads(state, se).length;
   return n;

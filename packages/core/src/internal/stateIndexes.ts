@@ -1,6 +1,6 @@
-import { shardKey, type ProjectionState } from './ProjectionState.js';
-import type { ServiceEntryRecord, WorkloadEntryRecord } from './records.js';
-import { selects } from './selects.js';
+import { shardKey, type MutableState } from './MutableState.js';
+import type { ServiceEntryRecord, WorkloadEntryRecord } from '../records.js';
+import { selects } from '../selects.js';
 import { labelValue } from './labels.js';
 
 /**
@@ -10,7 +10,7 @@ import { labelValue } from './labels.js';
  */
 
 /** Names of the ServiceEntries (in `we`'s namespace) whose selector could match `we`: only those sharing a label, or empty selectors. */
-export function candidateServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
+export function candidateServices(state: MutableState, we: WorkloadEntryRecord): string[] {
   const found = new Set(state.emptySelectors.get(we.namespace));
   for (const key in we.labels) {
     for (const se of state.selectorsByLabel.get(we.namespace, key, we.labels[key]!)) found.add(se);
@@ -19,7 +19,7 @@ export function candidateServices(state: ProjectionState, we: WorkloadEntryRecor
 }
 
 /** Names of the ServiceEntries selecting `we`, which must be the workload's stored record (or its next one). */
-export function selectingServices(state: ProjectionState, we: WorkloadEntryRecord): string[] {
+export function selectingServices(state: MutableState, we: WorkloadEntryRecord): string[] {
   const inNamespace = state.serviceEntries.inNamespace(we.namespace);
   return candidateServices(state, we).filter((name) => selects(inNamespace.get(name)!, we));
 }
@@ -31,7 +31,7 @@ export function selectingServices(state: ProjectionState, we: WorkloadEntryRecor
  * Every selector key of an indexed ServiceEntry is indexed (see `indexService`); for one not yet
  * indexed, call `ensureSelectorIndexed` first.
  */
-export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord): WorkloadEntryRecord[] {
+export function selectWorkloads(state: MutableState, se: ServiceEntryRecord): WorkloadEntryRecord[] {
   if (!se.selector) return [];
   let candidates: string[] | undefined;
   for (const key in se.selector) {
@@ -55,16 +55,16 @@ export function selectWorkloads(state: ProjectionState, se: ServiceEntryRecord):
 }
 
 /** Names of the workloads `se` selects, sorted (as their `namespace/name` keys sort: one namespace). */
-export function selectedNames(state: ProjectionState, se: ServiceEntryRecord | undefined): string[] {
+export function selectedNames(state: MutableState, se: ServiceEntryRecord | undefined): string[] {
   return se ? selectWorkloads(state, se).map((we) => we.name).sort() : [];
 }
 
-export function ensureSelectorIndexed(state: ProjectionState, se: ServiceEntryRecord): void {
+export function ensureSelectorIndexed(state: MutableState, se: ServiceEntryRecord): void {
   for (const key in se.selector) ensureLabelIndexed(state, se.namespace, key);
 }
 
 /** The first selector on `key` in `namespace` indexes that key for the workloads already there. */
-export function ensureLabelIndexed(state: ProjectionState, namespace: string, key: string): void {
+export function ensureLabelIndexed(state: MutableState, namespace: string, key: string): void {
   if (state.workloadsByLabel.hasKey(namespace, key)) return;
   state.workloadsByLabel.addKey(namespace, key);
   for (const we of state.workloadEntries.inNamespace(namespace).values()) {
@@ -73,7 +73,7 @@ export function ensureLabelIndexed(state: ProjectionState, namespace: string, ke
   }
 }
 
-export function indexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
+export function indexWorkload(state: MutableState, we: WorkloadEntryRecord): void {
   state.workloadEntries.set(we);
   for (const key in we.labels) {
     if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.add(we.namespace, key, we.labels[key]!, we.name);
@@ -85,7 +85,7 @@ export function indexWorkload(state: ProjectionState, we: WorkloadEntryRecord): 
  * map is written once. A relabel touches one or two labels; at mesh scale every hash-table
  * operation is a likely cache miss, so the ones skipped here are most of a relabel's cost.
  */
-export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord, now: WorkloadEntryRecord): void {
+export function reindexWorkload(state: MutableState, old: WorkloadEntryRecord, now: WorkloadEntryRecord): void {
   const ns = now.namespace;
   // Moved entries take the name string `now` holds anyway; untouched ones keep sharing the old.
   const name = now.name;
@@ -101,14 +101,14 @@ export function reindexWorkload(state: ProjectionState, old: WorkloadEntryRecord
   }
 }
 
-export function unindexWorkload(state: ProjectionState, we: WorkloadEntryRecord): void {
+export function unindexWorkload(state: MutableState, we: WorkloadEntryRecord): void {
   state.workloadEntries.delete(we.namespace, we.name);
   for (const key in we.labels) {
     if (state.workloadsByLabel.hasKey(we.namespace, key)) state.workloadsByLabel.delete(we.namespace, key, we.labels[key]!, we.name);
   }
 }
 
-export function indexService(state: ProjectionState, se: ServiceEntryRecord): void {
+export function indexService(state: MutableState, se: ServiceEntryRecord): void {
   ensureSelectorIndexed(state, se);
   const { namespace, name } = se;
   state.serviceEntries.set(se);
@@ -119,7 +119,7 @@ export function indexService(state: ProjectionState, se: ServiceEntryRecord): vo
   for (const key of keys) state.selectorsByLabel.add(namespace, key, se.selector[key]!, name);
 }
 
-export function unindexService(state: ProjectionState, se: ServiceEntryRecord): void {
+export function unindexService(state: MutableState, se: ServiceEntryRecord): void {
   const { namespace, name } = se;
   state.serviceEntries.delete(namespace, name);
   for (const host of se.hosts) state.shards.delete(namespace, host, name);

@@ -1,4 +1,4 @@
-import type { PortRecord, WorkloadRecord } from './records.js';
+import type { PortRecord, WorkloadRecord } from '../records.js';
 
 /**
  * The endpoint port of workload `w` on service port `p` — the single rule both the incremental

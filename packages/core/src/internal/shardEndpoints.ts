@@ -1,10 +1,10 @@
-import { compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
-import type { ProjectionState } from './ProjectionState.js';
-import { serviceEndpoints } from './serviceEndpoints.js';
+import { compareEndpoints, type EndpointRecord } from '../EndpointRecord.js';
+import type { MutableState } from './MutableState.js';
+import { serviceEndpoints } from '../serviceEndpoints.js';
 import { selectWorkloads } from './stateIndexes.js';
 
 /** The sorted endpoint list of one (host, namespace) shard; cost is proportional to the shard. */
-export function shardEndpoints(state: ProjectionState, namespace: string, host: string): EndpointRecord[] {
+export function shardEndpoints(state: MutableState, namespace: string, host: string): EndpointRecord[] {
   const out: EndpointRecord[] = [];
   const inNamespace = state.serviceEntries.inNamespace(namespace);
   // Unsorted ServiceEntries and workloads: compareEndpoints is a total order, so the sort below decides alone.

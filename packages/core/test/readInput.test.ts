@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readInput, type InputItem, type ReadInputOptions } from '../src/readInput.js';
+import { readInput, type InputItem, type ReadInputOptions } from '../src/index.js';
 
 // Compiled tests run from dist/test: fixtures are found from the package root.
 const FIXTURES = new URL('../../test/fixtures/input/', import.meta.url);

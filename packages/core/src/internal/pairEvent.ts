@@ -1,17 +1,17 @@
 import type { Change } from './applyChange.js';
-import type { ErrorCode } from './errorCodes.js';
-import { MeshfoldError } from './MeshfoldError.js';
-import { namespaceOf, objectKey, type KubeObject, type WatchEvent } from './objects.js';
-import type { ObjectRecord } from './records.js';
+import { MeshfoldError, type Notice } from '../MeshfoldError.js';
+import { objectKey, type ObjectKey } from '../keys.js';
+import { namespaceOf, type KubeObject, type WatchEvent } from '../objects.js';
+import type { ObjectRecord } from '../records.js';
 import { toRecord } from './toRecord.js';
-import { validateIdentity } from './validateObject.js';
+import { validateIdentity } from '../validateObject.js';
 import { NO_INTERNING, type Interner } from './Interner.js';
 
 export interface PairResult {
   /** Absent when the event changes nothing (a delete of an object never seen). */
   readonly change?: Change;
   /** Something worth reporting that is not an error, e.g. a delete of an unknown object. */
-  readonly notice?: { readonly code: ErrorCode; readonly message: string };
+  readonly notice?: Notice;
 }
 
 /**
@@ -49,7 +49,7 @@ export function assertValidIdentity(obj: KubeObject, key: string, seq: number): 
 }
 
 /** What a DELETED of an object the fold does not hold is reported as. */
-export function unknownDelete(key: string): NonNullable<PairResult['notice']> {
+export function unknownDelete(key: string): Notice {
   return { code: 'INPUT_UNKNOWN_DELETE', message: `DELETED ${key}, which was never added; nothing to remove` };
 }
 
@@ -61,7 +61,7 @@ export function assertUpsert(event: WatchEvent, key: string, seq: number): void 
 }
 
 /** `Kind/ns/name` of an event's object, or an error naming what is missing. */
-export function identityOf(obj: KubeObject, seq: number): string {
+export function identityOf(obj: KubeObject, seq: number): ObjectKey {
   const kind = obj?.kind;
   if (kind !== 'ServiceEntry' && kind !== 'WorkloadEntry') {
     throw new MeshfoldError('INPUT_UNSUPPORTED_KIND',

@@ -39,6 +39,13 @@ export class ShardIndex {
     return this.#namespaces.get(namespace)?.get(host) ?? [];
   }
 
+  /** The namespaces with a shard of `host`: one lookup per namespace, as hosts are kept by namespace. */
+  namespacesOf(host: string): string[] {
+    const out: string[] = [];
+    for (const [namespace, hosts] of this.#namespaces) if (hosts.count(host) > 0) out.push(namespace);
+    return out;
+  }
+
   /** Every shard as [namespace, host]. */
   *shards(): IterableIterator<[string, string]> {
     for (const [namespace, hosts] of this.#namespaces) for (const host of hosts.keys()) yield [namespace, host];

@@ -1,12 +1,6 @@
-import { NO_INTERNING } from './Interner.js';
-import type { Labels } from './objects.js';
+import type { Labels } from '../objects.js';
 
 export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
-
-/** Spec labels merged with metadata labels; metadata wins on conflict (Istio 1.14+). Keys sorted. */
-export function mergeLabels(spec: Labels | undefined, metadata: Labels | undefined): Labels {
-  return NO_INTERNING.sortedMap(spec, metadata);
-}
 
 /**
  * Every selector label must be present with an equal value. An empty selector selects

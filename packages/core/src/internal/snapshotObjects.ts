@@ -1,7 +1,7 @@
-import type { Location, Resolution } from './objects.js';
+import type { Location, Resolution } from '../objects.js';
 import type {
   ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits,
-} from './records.js';
+} from '../records.js';
 
 /**
  * The live objects of a snapshot as one compact, canonical JSON string: records become arrays,

@@ -1,11 +1,12 @@
-import type { AssociationRecord } from './Delta.js';
-import { compareEndpoints, type EndpointRecord } from './EndpointRecord.js';
-import type { ProjectionView } from './ProjectionView.js';
-import { compareAssociations } from './ProjectionView.js';
-import { cmp } from './EndpointRecord.js';
-import { nameKey, recordKey, type ObjectRecord, type ServiceEntryRecord, type WorkloadRecord } from './records.js';
-import { selects } from './selects.js';
-import { serviceEndpoints } from './serviceEndpoints.js';
+import type { AssociationRecord } from '../Delta.js';
+import { compareEndpoints, type EndpointRecord } from '../EndpointRecord.js';
+import type { ProjectionView } from '../ProjectionView.js';
+import { compareAssociations } from '../ProjectionView.js';
+import { cmp } from '../EndpointRecord.js';
+import { nameKey, recordKey } from '../keys.js';
+import { type ObjectRecord, type ServiceEntryRecord, type WorkloadRecord } from '../records.js';
+import { selects } from '../selects.js';
+import { serviceEndpoints } from '../serviceEndpoints.js';
 
 /**
  * The state computed from scratch out of the live objects, with none of the fold's indexes:
