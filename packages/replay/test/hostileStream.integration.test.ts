@@ -75,6 +75,22 @@ test('YAML: 99 aliases of a 300 kB scalar in status are rejected alone; the docu
   assert.match(r.stderr, /document 1 .*more than \d+ characters/);
 });
 
+test('label keys every object inherits (constructor, toString) select like any other, and why and associations agree', async () => {
+  const log = dir.join(`log-${++n}`);
+  const workload = { ...we('w'), metadata: { name: 'w', namespace: 'shop', labels: { constructor: 'a' } }, spec: { address: '10.0.0.1', labels: { toString: 'b' } } };
+  const se = {
+    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'shop' },
+    spec: { hosts: ['se.example.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', workloadSelector: { labels: { constructor: 'a', toString: 'b' } } },
+  };
+  await runCli(['record', '--log', log, '-'], { stdin: [workload, se].map((object) => JSON.stringify({ type: 'ADDED', object })).join('\n') });
+  const associations = await cliJson<{ associations: unknown[] }>(['associations', '--log', log, '-o', 'json']);
+  assert.equal(associations.associations, [{ serviceEntry: 'shop/se', workloadEntry: 'shop/w' }]);
+  const why = await cliJson<{ associated: boolean; reasons: unknown[] }>(['why', '--log', log, 'shop/se', 'shop/w', '-o', 'json']);
+  assert.equal([why.associated, why.reasons], [true, []]);
+  const text = await runCli(['why', '--log', log, 'shop/se', 'shop/w']);
+  assert.not.match(text.stdout, 'function');
+});
+
 test('YAML !!omap and !!set values are rejected alone, naming the field; the log verifies', async () => {
   const log = dir.join(`log-${++n}`);
   const doc = (name: string, labels: string) => `apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  address: 10.0.0.1\n  labels:${labels}\n`;
