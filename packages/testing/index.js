@@ -4,3 +4,4 @@
 // test sit at different depths). This private package gives them a name instead, so that
 // @meshfold/core does not have to export test code (and depend on fast-check) to its users.
 export * from '../core/dist/test/support/arbitraries.js';
+export * from '../core/dist/test/support/canonicalJson.js';

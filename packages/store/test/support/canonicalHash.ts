@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@meshfold/testing';
 
 /**
  * sha256 of the canonical JSON (object keys sorted) of each item in turn, so equal data
@@ -10,12 +11,3 @@ export function canonicalHash(items: readonly unknown[]): string {
   return hash.digest('hex');
 }
 
-/** JSON with object keys sorted at every depth, so insertion order never leaks into the hash. */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
