@@ -1,6 +1,6 @@
-import { eventRange, writeEventsJson } from '../commands/events.js';
-import { historyJson } from '../commands/history.js';
-import { parseObjectKey } from '../resolvePoint.js';
+import { eventRange, writeEventsJson } from '../cli/commands/events.js';
+import { historyJson } from '../cli/commands/history.js';
+import { parseObjectKey } from '../queries/resolvePoint.js';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Router } from './Router.js';
 import { JSON_HEADERS, sendJson } from './sendJson.js';

@@ -1,6 +1,6 @@
-import { associationsJson, cdsJson, diffJson, edsJson, endpointsJson, type StateLoader } from '../commands/queries.js';
-import { explainAt } from '../commands/why.js';
-import { parseNameKey, resolvePoint } from '../resolvePoint.js';
+import { associationsJson, cdsJson, diffJson, edsJson, endpointsJson, type StateLoader } from '../cli/commands/queries.js';
+import { explainAt } from '../cli/commands/why.js';
+import { parseNameKey, resolvePoint } from '../queries/resolvePoint.js';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Query } from './Query.js';
 import type { Router } from './Router.js';

@@ -1,8 +1,8 @@
 import { isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { explainAssociation, type Reason } from '../explainAssociation.js';
-import type { Io } from '../Io.js';
-import { outputFormat, parseNameKey, resolvePoint } from '../resolvePoint.js';
+import { explainAssociation, type Reason } from '../../queries/explainAssociation.js';
+import type { Io } from '../../io/Io.js';
+import { outputFormat, parseNameKey, resolvePoint } from '../../queries/resolvePoint.js';
 import { relistNote, safeIdentity } from './events.js';
 
 /** What `meshfold why -o json` prints (docs/output.md). */

@@ -1,8 +1,8 @@
 import { identityOf, type LoggedEvent } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, resolvePoint } from '../resolvePoint.js';
+import type { Io } from '../../io/Io.js';
+import { outputFormat, resolvePoint } from '../../queries/resolvePoint.js';
 
 /** The events of a seq range, streamed: `-o json` writes one JSON document with an `events` array. */
 export async function events(log: EventLog, options: { from?: unknown; to?: unknown; o?: string }, io: Io): Promise<number> {

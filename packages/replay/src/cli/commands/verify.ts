@@ -1,8 +1,8 @@
 import { isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION } from '@meshfold/core';
 import { isChecksummed, type EventLog, type StoreReport } from '@meshfold/store';
-import { openExistingLog, withLog } from '../openLog.js';
-import type { Io } from '../Io.js';
-import { progress } from '../progress.js';
+import { openExistingLog, withLog } from '../../io/openLog.js';
+import type { Io } from '../../io/Io.js';
+import { progress } from '../../io/progress.js';
 
 /**
  * Replays the whole log: seq continuity, every value's checksum and decoding (the store checks

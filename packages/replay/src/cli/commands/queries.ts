@@ -2,10 +2,10 @@ import {
   associationsOf, changedFields, clusterName, endpointAddress, endpointsOf, toClusterLoadAssignments, toClusters, type AssociationRecord, type EndpointRecord, type Projector,
 } from '@meshfold/core';
 import { loadState, type EventLog } from '@meshfold/store';
-import { diffStates, type StateDiff, type StatePoint } from '../diffStates.js';
+import { diffStates, type StateDiff, type StatePoint } from '../../queries/diffStates.js';
 import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, resolvePoint } from '../resolvePoint.js';
+import type { Io } from '../../io/Io.js';
+import { outputFormat, resolvePoint } from '../../queries/resolvePoint.js';
 
 export interface PointOptions { at?: string | number; host?: string; o?: string }
 

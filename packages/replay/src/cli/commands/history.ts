@@ -1,8 +1,8 @@
 import { deltaText, isMeshfoldError, nameKey, parseObjectKey as partsOfObjectKey, Projector, type Delta } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, parseObjectKey } from '../resolvePoint.js';
+import type { Io } from '../../io/Io.js';
+import { outputFormat, parseObjectKey } from '../../queries/resolvePoint.js';
 import { relistNote, safeIdentity } from './events.js';
 
 export interface HistoryEntry {

@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { endpointsOf, MeshfoldError, parseRfc3339 } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { goneServiceEntryHosts } from '../check/goneServiceEntries.js';
-import { compareDump, DIFFERENCE_KINDS, truthOf, type DifferenceKind, type IgnoredClusters } from '../check/compareDump.js';
-import { formatDuration, parseDuration } from '../check/duration.js';
-import { DriftExplainer, type CheckPoint, type Difference } from '../check/explainDrift.js';
-import { parseDump, type DumpFormat, type ProxyDump } from '../check/readDump.js';
+import { goneServiceEntryHosts } from '../../check/goneServiceEntries.js';
+import { compareDump, DIFFERENCE_KINDS, truthOf, type DifferenceKind, type IgnoredClusters } from '../../check/compareDump.js';
+import { formatDuration, parseDuration } from '../../check/duration.js';
+import { DriftExplainer, type CheckPoint, type Difference } from '../../check/explainDrift.js';
+import { parseDump, type DumpFormat, type ProxyDump } from '../../check/readDump.js';
 import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, resolvePoint } from '../resolvePoint.js';
+import type { Io } from '../../io/Io.js';
+import { outputFormat, resolvePoint } from '../../queries/resolvePoint.js';
 import { snapshotLoader, type StateLoader } from './queries.js';
 
 /** Exit status of a check that found drift: not an error (those are 1 and 2), so a cron job can tell them apart. */

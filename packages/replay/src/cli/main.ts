@@ -5,15 +5,15 @@ import { check, readDumpFile } from './commands/check.js';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
 import { associations, diff, endpoints } from './commands/queries.js';
-import { record } from './commands/record.js';
+import { record } from '../recording/record.js';
 import { verify } from './commands/verify.js';
-import { watch } from './commands/watch.js';
+import { watch } from '../recording/watch.js';
 import { why } from './commands/why.js';
 import { checkArguments } from './checkArguments.js';
-import { processIo, type Io } from './Io.js';
-import { openExistingLog, withLog } from './openLog.js';
-import { listenOptions } from './serve/listenOptions.js';
-import { serve } from './serve/serve.js';
+import { processIo, type Io } from '../io/Io.js';
+import { openExistingLog, withLog } from '../io/openLog.js';
+import { listenOptions } from '../serve/listenOptions.js';
+import { serve } from './commands/serve.js';
 
 type Opts = Record<string, unknown>;
 
