@@ -1,10 +1,13 @@
 import sade from 'sade';
 import { exitStatus, isMeshfoldError, MeshfoldError } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { check, readDumpFile } from './commands/check.js';
+import { readDumpFile } from '../check/readDumpFile.js';
+import { check } from './commands/check.js';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
-import { associations, diff, endpoints } from './commands/queries.js';
+import { associations } from './commands/associations.js';
+import { diff } from './commands/diff.js';
+import { endpoints } from './commands/endpoints.js';
 import { record } from '../recording/record.js';
 import { verify } from './commands/verify.js';
 import { watch } from '../recording/watch.js';

@@ -1,7 +1,7 @@
 import type { AssociationRecord, EndpointRecord, LoggedEvent } from '@meshfold/core';
-import type { CheckReport } from '../../src/cli/commands/check.js';
-import type { HistoryEntry } from '../../src/cli/commands/history.js';
-import type { WhyAnswer } from '../../src/cli/commands/why.js';
+import type { CheckReport } from '../../src/check/checkDump.js';
+import type { HistoryEntry } from '../../src/queries/historyJson.js';
+import type { WhyAnswer } from '../../src/queries/explainAt.js';
 import type { StateDiff } from '../../src/queries/diffStates.js';
 
 // The API's responses are the CLI's `-o json` values: the types come from the code that builds them.
