@@ -52,7 +52,7 @@ function occurrences(pattern: RegExp, keep: (match: RegExpExecArray) => boolean)
 
 test('the scan sees the sources: every package\'s src and the scripts', () => {
   const files = sourceFiles().map((f) => relative(ROOT, f));
-  for (const expected of ['packages/core/src/errorCodes.ts', 'packages/store/src/storeError.ts', 'packages/replay/src/cli.ts', 'packages/replay/web/src/api.ts', 'scripts/demo.ts']) {
+  for (const expected of ['packages/core/src/errorCodes.ts', 'packages/store/src/storeError.ts', 'packages/replay/src/cli/main.ts', 'packages/replay/web/src/api.ts', 'scripts/demo.ts']) {
     assert.ok(files.includes(expected), `${expected} is scanned`);
   }
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CLI is compiled TypeScript; `npm install` builds it (the root `prepare` script).
-import { main } from '../dist/src/cli.js';
+import { main } from '../dist/src/cli/main.js';
 
 // A query whose reader went away (`meshfold events | head`) has nothing left to do: stop now, as
 // a query is not an error. A recorder keeps recording (see Io: its messages are dropped instead).

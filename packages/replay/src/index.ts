@@ -5,13 +5,13 @@
  */
 
 // The CLI, in-process.
-export { main } from './cli.js';
-export type { Io } from './Io.js';
+export { main } from './cli/main.js';
+export type { Io } from './io/Io.js';
 
 // What the CLI and the inspector answer with.
-export { diffStates, type StateDiff, type StatePoint } from './diffStates.js';
-export { explainAssociation, type Reason } from './explainAssociation.js';
-export { explainAt, type WhyAnswer } from './commands/why.js';
+export { diffStates, type StateDiff, type StatePoint } from './queries/diffStates.js';
+export { explainAssociation, type Reason } from './queries/explainAssociation.js';
+export { explainAt, type WhyAnswer } from './queries/explainAt.js';
 export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
-export { checkDump, type CheckReport } from './commands/check.js';
+export { checkDump, type CheckReport } from './check/checkDump.js';
 export type { Difference, Cause } from './check/explainDrift.js';

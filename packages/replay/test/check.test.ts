@@ -8,7 +8,7 @@ import type { WatchEvent } from '@meshfold/core';
 import { EventLog, ProjectedLog } from '@meshfold/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CheckReport } from '../src/commands/check.js';
+import type { CheckReport } from '../src/check/checkDump.js';
 import { clusterStatuses, configDump, dropEndpoint, lbEndpointsOf, type Json } from './support/dumps.js';
 import { DEMO_STREAM, demoEvents, removeTempPaths, runMain, tempPath } from './support/inspectorFixture.js';
 

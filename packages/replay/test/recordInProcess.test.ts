@@ -6,8 +6,8 @@ import { EventLog } from '@meshfold/store';
 import { MemoryLevel } from 'memory-level';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { record, type RecordOptions } from '../src/commands/record.js';
-import type { Io } from '../src/Io.js';
+import { record, type RecordOptions } from '../src/recording/record.js';
+import type { Io } from '../src/io/Io.js';
 
 function workloadEntry(name: string) {
   return {

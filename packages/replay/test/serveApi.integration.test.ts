@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { EventLog, ProjectedLog } from '@meshfold/store';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StateCache } from '../src/serve/StateCache.js';
+import { StateCache } from '../src/queries/StateCache.js';
 import { startInspector, type Inspector } from '../src/serve/startInspector.js';
 import { runCli } from './support/cli.js';
 import { cliJson, demoEvents, openEventStream, recordDemo, removeTempPaths, tempPath } from './support/inspectorFixture.js';

@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
-import { readDumpFile } from '../src/commands/check.js';
+import { readDumpFile } from '../src/check/readDumpFile.js';
 import { startInspector } from '../src/serve/startInspector.js';
 import { demoEvents, recordDemo, removeTempPaths, runMain, tempPath } from './support/inspectorFixture.js';
 

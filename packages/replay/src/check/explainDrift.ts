@@ -3,9 +3,10 @@ import {
   endpointsOf, isMeshfoldError, objectKey, objectsOf, Projector, workloadMetadata, type EndpointRecord, type LoggedEvent, type ProjectionState,
 } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { relistNote, safeIdentity } from '../commands/events.js';
-import { explainAt } from '../commands/why.js';
-import type { Reason } from '../explainAssociation.js';
+import { explainAt } from '../queries/explainAt.js';
+import type { Reason } from '../queries/explainAssociation.js';
+import { relistNote } from '../queries/relistNote.js';
+import { safeIdentity } from '../queries/safeIdentity.js';
 import type { DifferenceKind, RawDifference } from './compareDump.js';
 import { truthLocality, truthTlsMode, truthWeight } from './compareDump.js';
 import type { DumpEndpoint } from './readDump.js';

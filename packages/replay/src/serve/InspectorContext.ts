@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '@meshfold/store';
-import type { StateCache } from './StateCache.js';
+import type { StateCache } from '../queries/StateCache.js';
 
 /** What the route groups share: the open log, its warm state cache and the live streams. */
 export interface InspectorContext {

@@ -1,8 +1,8 @@
 import { MeshfoldError } from '@meshfold/core';
+import { checkDump, DEFAULT_SETTLE } from '../check/checkDump.js';
 import { parseDuration } from '../check/duration.js';
 import type { ProxyDump } from '../check/readDump.js';
-import { checkDump, DEFAULT_SETTLE } from '../commands/check.js';
-import type { StateLoader } from '../commands/queries.js';
+import type { StateLoader } from '../queries/StateLoader.js';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Router } from './Router.js';
 import { sendJson } from './sendJson.js';

@@ -1,6 +1,7 @@
-import { eventRange, writeEventsJson } from '../commands/events.js';
-import { historyJson } from '../commands/history.js';
-import { parseObjectKey } from '../resolvePoint.js';
+import { eventRange } from '../queries/eventRange.js';
+import { historyJson } from '../queries/historyJson.js';
+import { parseObjectKey } from '../queries/parseObjectKey.js';
+import { writeEventsJson } from '../queries/writeEventsJson.js';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Router } from './Router.js';
 import { JSON_HEADERS, sendJson } from './sendJson.js';

@@ -1,6 +1,10 @@
-import { associationsJson, cdsJson, diffJson, edsJson, endpointsJson, type StateLoader } from '../commands/queries.js';
-import { explainAt } from '../commands/why.js';
-import { parseNameKey, resolvePoint } from '../resolvePoint.js';
+import { associationsJson } from '../queries/associationsJson.js';
+import { diffJson } from '../queries/diffJson.js';
+import { cdsJson, edsJson, endpointsJson } from '../queries/endpointsJson.js';
+import { explainAt } from '../queries/explainAt.js';
+import { parseNameKey } from '../queries/parseNameKey.js';
+import { resolvePoint } from '../queries/resolvePoint.js';
+import type { StateLoader } from '../queries/StateLoader.js';
 import type { InspectorContext } from './InspectorContext.js';
 import type { Query } from './Query.js';
 import type { Router } from './Router.js';

@@ -9,7 +9,7 @@ import type { InspectorContext } from './InspectorContext.js';
 import { logRoutes } from './logRoutes.js';
 import { pointRoutes } from './pointRoutes.js';
 import { Router } from './Router.js';
-import { StateCache } from './StateCache.js';
+import { StateCache } from '../queries/StateCache.js';
 import { staticRoutes } from './staticRoutes.js';
 import { streamRoutes } from './streamRoutes.js';
 

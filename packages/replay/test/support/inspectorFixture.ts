@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInput, type WatchEvent } from '@meshfold/core';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli.js';
-import type { Io } from '../../src/Io.js';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/io/Io.js';
 
 // Compiled to dist/test/support: the repository root is five levels up.
 export const DEMO_STREAM = fileURLToPath(new URL('../../../../../scripts/demo/demo-stream.json', import.meta.url));

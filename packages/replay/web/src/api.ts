@@ -1,8 +1,8 @@
 import type { AssociationRecord, EndpointRecord, LoggedEvent } from '@meshfold/core';
-import type { CheckReport } from '../../src/commands/check.js';
-import type { HistoryEntry } from '../../src/commands/history.js';
-import type { WhyAnswer } from '../../src/commands/why.js';
-import type { StateDiff } from '../../src/diffStates.js';
+import type { CheckReport } from '../../src/check/checkDump.js';
+import type { HistoryEntry } from '../../src/queries/historyJson.js';
+import type { WhyAnswer } from '../../src/queries/explainAt.js';
+import type { StateDiff } from '../../src/queries/diffStates.js';
 
 // The API's responses are the CLI's `-o json` values: the types come from the code that builds them.
 export type { AssociationRecord, CheckReport, EndpointRecord, HistoryEntry, LoggedEvent, StateDiff, WhyAnswer };

@@ -1,18 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
-import { endpointsOf, MeshfoldError, parseRfc3339 } from '@meshfold/core';
+import { endpointsOf, parseRfc3339 } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { goneServiceEntryHosts } from '../check/goneServiceEntries.js';
-import { compareDump, DIFFERENCE_KINDS, truthOf, type DifferenceKind, type IgnoredClusters } from '../check/compareDump.js';
-import { formatDuration, parseDuration } from '../check/duration.js';
-import { DriftExplainer, type CheckPoint, type Difference } from '../check/explainDrift.js';
-import { parseDump, type DumpFormat, type ProxyDump } from '../check/readDump.js';
-import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, resolvePoint } from '../resolvePoint.js';
-import { snapshotLoader, type StateLoader } from './queries.js';
-
-/** Exit status of a check that found drift: not an error (those are 1 and 2), so a cron job can tell them apart. */
-export const DRIFT_EXIT = 3;
+import { resolvePoint } from '../queries/resolvePoint.js';
+import type { StateLoader } from '../queries/StateLoader.js';
+import { compareDump, DIFFERENCE_KINDS, truthOf, type DifferenceKind, type IgnoredClusters } from './compareDump.js';
+import { formatDuration } from './duration.js';
+import { DriftExplainer, type CheckPoint, type Difference } from './explainDrift.js';
+import { goneServiceEntryHosts } from './goneServiceEntries.js';
+import type { DumpFormat, ProxyDump } from './readDump.js';
 
 /** The settle window when none is given: long enough for istiod's debounce (100 ms) and a push to reach a proxy under load. */
 export const DEFAULT_SETTLE = '5s';
@@ -37,41 +31,6 @@ export interface CheckReport {
     readonly ignored: IgnoredClusters;
   };
   readonly clusters: readonly { readonly cluster: string; readonly differences: readonly Difference[] }[];
-}
-
-export interface CheckOptions {
-  at?: unknown;
-  settle?: unknown;
-  o?: string;
-}
-
-/** `meshfold check`: each dump against the truth at its point; exit 3 when any has drift. */
-export async function check(log: EventLog, files: readonly string[], options: CheckOptions, io: Io): Promise<number> {
-  const format = outputFormat(options.o, ['table', 'json'] as const);
-  const settleMs = parseDuration(options.settle === undefined ? DEFAULT_SETTLE : String(options.settle));
-  if (files.length === 0) throw new MeshfoldError('CLI_USAGE', 'check takes at least one DUMP file');
-  const dumps = await Promise.all(files.map(readDumpFile)); // every file is read before any is compared
-  const load = snapshotLoader(log, io);
-  const checks: CheckReport[] = [];
-  for (const d of dumps) checks.push(await checkDump(log, load, d.dump, d.file, { at: options.at, settleMs, fileTime: d.time }));
-  const drift = checks.some((c) => c.drift);
-  io.out(format === 'json' ? `${JSON.stringify({ drift, checks }, null, 2)}\n` : checks.map(table).join('\n'));
-  return drift ? DRIFT_EXIT : 0;
-}
-
-/** A dump file, parsed, with its modification time (the capture time when nothing in it says otherwise). */
-export async function readDumpFile(file: string): Promise<{ file: string; dump: ProxyDump; time: string }> {
-  let text: string;
-  let time: string;
-  try {
-    time = (await stat(file)).mtime.toISOString();
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MeshfoldError('CLI_NOT_FOUND', `dump file ${file} does not exist`);
-    throw new MeshfoldError('CHECK_UNKNOWN_DUMP', `dump file ${file} cannot be read: ${(err as Error).message}`);
-  }
-  return { file, dump: parseDump(text, file), time };
 }
 
 /** One dump against the truth at its point: the report `-o json` prints and `/api/check` answers. */
@@ -135,32 +94,4 @@ function compareDifferences(a: Difference, b: Difference): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The table: one group of rows per cluster, then the summary line. */
-function table(r: CheckReport): string {
-  const head = `check ${r.dump} (${r.format}) at seq ${r.point.seq}${r.point.time ? ` (${r.point.time})` : ''}, from ${r.point.from}; settle ${r.settle}\n`;
-  const rows: string[][] = [];
-  for (const { cluster, differences } of r.clusters) {
-    differences.forEach((d, i) => rows.push([
-      i === 0 ? cluster : '',
-      d.inFlight ? `${d.kind} (in flight)` : d.kind,
-      d.address === undefined ? '-' : d.port === 0 ? `unix://${d.address}` : `${d.address}:${d.port}`,
-      d.cause ? `seq ${d.cause.seq}` : '-',
-      `${d.message}${d.bug ? ` [${d.bug}]` : ''}`,
-    ]));
-  }
-  const body = rows.length === 0 ? '' : formatTable(['CLUSTER', 'KIND', 'ENDPOINT', 'CAUSE', 'EXPLANATION'], rows);
-  return head + body + summaryLine(r);
-}
-
-function summaryLine(r: CheckReport): string {
-  const s = r.summary;
-  const kinds = Object.entries(s.differences).map(([k, n]) => `${k} ${n}`);
-  const total = Object.values(s.differences).reduce((a, n) => a + (n ?? 0), 0);
-  const ignored = s.ignored.other + s.ignored.subset + s.ignored.notEds;
-  return `${s.clusters} cluster${s.clusters === 1 ? '' : 's'}, ${s.endpoints} endpoint${s.endpoints === 1 ? '' : 's'} compared; `
-    + `${total === 0 ? 'no drift' : `${total} difference${total === 1 ? '' : 's'} (${kinds.join(', ')})`}`
-    + `${s.inFlight > 0 ? `; ${s.inFlight} in flight` : ''}`
-    + `; ${ignored} cluster${ignored === 1 ? '' : 's'} ignored (other ${s.ignored.other}, subset ${s.ignored.subset}, not EDS ${s.ignored.notEds})\n`;
 }

@@ -1,12 +1,12 @@
 import { isMeshfoldError, MeshfoldError, readInput, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
-import { inputChunks, openInput } from '../inputChunks.js';
-import type { Io } from '../Io.js';
-import { requireLogDir, withLog } from '../openLog.js';
-import { progress } from '../progress.js';
-import { onIdle } from '../recording/onIdle.js';
-import { Recorder, type SyncResult } from '../recording/Recorder.js';
-import { stopSignals } from '../recording/stopSignals.js';
+import { inputChunks, openInput } from './inputChunks.js';
+import type { Io } from '../io/Io.js';
+import { requireLogDir, withLog } from '../io/openLog.js';
+import { progress } from '../io/progress.js';
+import { onIdle } from './onIdle.js';
+import { Recorder, type SyncResult } from './Recorder.js';
+import { stopSignals } from './stopSignals.js';
 import type { ListenOptions } from '../serve/listenOptions.js';
 import { startInspector, type Inspector } from '../serve/startInspector.js';
 

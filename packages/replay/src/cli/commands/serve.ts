@@ -1,7 +1,7 @@
 import type { EventLog } from '@meshfold/store';
-import type { Io } from '../Io.js';
-import { startInspector, type InspectorOptions } from './startInspector.js';
-import { untilSignal } from './untilSignal.js';
+import type { Io } from '../../io/Io.js';
+import { startInspector, type InspectorOptions } from '../../serve/startInspector.js';
+import { untilSignal } from '../untilSignal.js';
 
 /** `meshfold serve`: the inspector over an open log until SIGINT or SIGTERM. */
 export async function serve(log: EventLog, options: InspectorOptions, io: Io): Promise<number> {

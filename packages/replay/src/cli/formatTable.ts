@@ -1,4 +1,4 @@
-import { escapeControls } from './terminalSafe.js';
+import { escapeControls } from '../io/terminalSafe.js';
 
 /**
  * Aligned columns separated by at least `gap` spaces: two as kubectl prints them; istioctl's

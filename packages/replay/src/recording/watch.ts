@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MeshfoldError, readInput, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
-import type { Io } from '../Io.js';
-import { requireLogDir, withLog } from '../openLog.js';
-import { Channel } from '../recording/Channel.js';
+import type { Io } from '../io/Io.js';
+import { requireLogDir, withLog } from '../io/openLog.js';
+import { Channel } from './Channel.js';
 import {
   isPermanentFailure, kubectlFlags, lastLine, RESOURCES, runKubectl, type KubectlOptions, type KubectlRun,
-} from '../recording/kubectl.js';
-import { onIdle } from '../recording/onIdle.js';
-import { Recorder } from '../recording/Recorder.js';
-import { stopSignals, type StopSignals } from '../recording/stopSignals.js';
+} from './kubectl.js';
+import { onIdle } from './onIdle.js';
+import { Recorder } from './Recorder.js';
+import { stopSignals, type StopSignals } from './stopSignals.js';
 import type { ListenOptions } from '../serve/listenOptions.js';
 import { startInspector, type Inspector } from '../serve/startInspector.js';
 import { describeSync, IDLE_FLUSH_MS } from './record.js';

@@ -22,27 +22,3 @@ export async function resolvePoint(log: EventLog, value: unknown, what = '--at')
   }
   return log.seqAt(text);
 }
-
-/** `ns/name`, checked. */
-export function parseNameKey(value: unknown, what: string): string {
-  const text = String(value ?? '');
-  if (!/^[^/\s]+\/[^/\s]+$/.test(text)) throw new MeshfoldError('CLI_USAGE', `${what} must be NAMESPACE/NAME, got ${JSON.stringify(text)}`);
-  return text;
-}
-
-/** `Kind/ns/name`, checked. */
-export function parseObjectKey(value: unknown): string {
-  const text = String(value ?? '');
-  const m = /^(ServiceEntry|WorkloadEntry)\/[^/\s]+\/[^/\s]+$/i.exec(text);
-  if (!m) throw new MeshfoldError('CLI_USAGE', `object must be ServiceEntry/NAMESPACE/NAME or WorkloadEntry/NAMESPACE/NAME, got ${JSON.stringify(text)}`);
-  const kind = m[1]!.toLowerCase() === 'serviceentry' ? 'ServiceEntry' : 'WorkloadEntry';
-  return kind + text.slice(m[1]!.length);
-}
-
-export function outputFormat<T extends string>(value: unknown, allowed: readonly T[]): T {
-  const text = String(value ?? allowed[0]);
-  if (!(allowed as readonly string[]).includes(text)) {
-    throw new MeshfoldError('CLI_USAGE', `-o ${text} is not one of ${allowed.join(', ')}`);
-  }
-  return text as T;
-}

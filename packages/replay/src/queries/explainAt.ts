@@ -1,9 +1,8 @@
 import { isMeshfoldError, Projector, type LoggedEvent } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { explainAssociation, type Reason } from '../explainAssociation.js';
-import type { Io } from '../Io.js';
-import { outputFormat, parseNameKey, resolvePoint } from '../resolvePoint.js';
-import { relistNote, safeIdentity } from './events.js';
+import { explainAssociation, type Reason } from './explainAssociation.js';
+import { relistNote } from './relistNote.js';
+import { safeIdentity } from './safeIdentity.js';
 
 /** What `meshfold why -o json` prints (docs/output.md). */
 export interface WhyAnswer {
@@ -18,21 +17,11 @@ export interface WhyAnswer {
   rejected?: { seq: number; object: string; code: string; message: string };
 }
 
-/** Whether SE selects WE at a point, since when, and if not, every rule that fails. */
-export async function why(log: EventLog, se: unknown, we: unknown, options: { at?: unknown; o?: string }, io: Io): Promise<number> {
-  const format = outputFormat(options.o, ['text', 'json'] as const);
-  const seKey = parseNameKey(se, 'SERVICEENTRY');
-  const weKey = parseNameKey(we, 'WORKLOADENTRY');
-  const seq = await resolvePoint(log, options.at);
-  const answer = await explainAt(log, seKey, weKey, seq);
-  io.out(format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : text(answer));
-  return 0;
-}
-
 /**
- * Replays the events of the two objects up to `seq`, remembering when their association last
- * changed. Whether a ServiceEntry selects a WorkloadEntry depends on those two objects alone,
- * so the log's per-object index gives every event that matters, however long the log.
+ * `why -o json` and `/api/why`: whether SE selects WE at `seq`, since when, and if not, every
+ * rule that fails. Replays the events of the two objects up to `seq`, remembering when their
+ * association last changed. Whether a ServiceEntry selects a WorkloadEntry depends on those two
+ * objects alone, so the log's per-object index gives every event that matters, however long the log.
  */
 export async function explainAt(log: EventLog, seKey: string, weKey: string, seq: number): Promise<WhyAnswer> {
   const projector = new Projector();
@@ -75,18 +64,4 @@ async function pairSeqs(log: EventLog, seKey: string, weKey: string, to: number)
 function describe(e: LoggedEvent): NonNullable<WhyAnswer['since']> {
   const note = relistNote(e);
   return { seq: e.seq, time: e.time, event: `${e.type} ${safeIdentity(e)}${note ? `, ${note}` : ''}` };
-}
-
-function text(a: WhyAnswer): string {
-  const lines = [a.associated
-    ? `ServiceEntry ${a.serviceEntry} selects WorkloadEntry ${a.workloadEntry} at seq ${a.seq}`
-    : `ServiceEntry ${a.serviceEntry} does not select WorkloadEntry ${a.workloadEntry} at seq ${a.seq}`];
-  if (a.since) {
-    lines.push(a.associated
-      ? `  since seq ${a.since.seq} (${a.since.event}, ${a.since.time})`
-      : `  associated until seq ${a.since.seq} (${a.since.event}, ${a.since.time})`);
-  }
-  for (const r of a.reasons) lines.push(`  - ${r.message} [${r.code}]`);
-  if (a.rejected) lines.push(`  ! seq ${a.rejected.seq}: ${a.rejected.object} was rejected: ${a.rejected.message}`);
-  return `${lines.join('\n')}\n`;
 }

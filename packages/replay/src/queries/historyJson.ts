@@ -1,10 +1,9 @@
-import { deltaText, isMeshfoldError, nameKey, parseObjectKey as partsOfObjectKey, Projector, type Delta } from '@meshfold/core';
+import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { formatTable } from '../formatTable.js';
-import type { Io } from '../Io.js';
-import { outputFormat, parseObjectKey } from '../resolvePoint.js';
-import { relistNote, safeIdentity } from './events.js';
+import { relistNote } from './relistNote.js';
+import { safeIdentity } from './safeIdentity.js';
 
+/** One event in an object's history and what it changed. */
 export interface HistoryEntry {
   seq: number;
   time: string;
@@ -20,22 +19,12 @@ export interface HistoryEntry {
 }
 
 /**
- * Every event that touched the object, and every event on another object that changed this
- * object's associations, with what each changed. Replays the whole log: history needs all of it.
+ * `history -o json` and `/api/history`: every event that touched the object, and every event on
+ * another object that changed this object's associations, with what each changed. Replays the
+ * whole log: history needs all of it. `key` is a checked `Kind/ns/name` (queries/parseObjectKey).
  */
-export async function history(log: EventLog, target: unknown, options: { o?: string }, io: Io): Promise<number> {
-  const format = outputFormat(options.o, ['table', 'json'] as const);
-  const value = await historyJson(log, parseObjectKey(target));
-  const { object: key, entries } = value;
-  if (format === 'json') io.out(`${JSON.stringify(value, null, 2)}\n`);
-  else if (entries.length === 0) io.out(`no event in the log touched ${key}\n`);
-  else io.out(formatTable(['SEQ', 'TIME', 'EVENT', 'CHANGES'], entries.map(row)));
-  return 0;
-}
-
-/** The `-o json` value, shared with the inspector; `key` is a checked `Kind/ns/name` (parseObjectKey). */
 export async function historyJson(log: EventLog, key: string): Promise<{ object: string; entries: HistoryEntry[] }> {
-  const { kind, namespace, name } = partsOfObjectKey(key)!;
+  const { kind, namespace, name } = parseObjectKey(key)!;
   const short = nameKey({ namespace, name });
   const involves = (d: Delta) => (d.type === 'association-added' || d.type === 'association-removed')
     && (kind === 'ServiceEntry' ? d.serviceEntry === short : d.workloadEntry === short);
@@ -60,10 +49,3 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
   }
   return { object: key, entries };
 }
-
-function row(e: HistoryEntry): string[] {
-  const changes = e.error ? `rejected: ${e.error.code}` : [e.note, ...e.deltas.map((d) => deltaText(d))].filter(Boolean).join('; ') || 'no change';
-  return [String(e.seq), e.time, `${e.type} ${e.object}`, changes];
-}
-
-
