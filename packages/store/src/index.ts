@@ -1,4 +1,6 @@
-export { EventLog, type AppendOptions, type EventLogOptions, type LogStatus, type ReadRange } from './EventLog.js';
+export { EventLog, type AppendOptions, type EventLogOptions, type LogCapabilities, type LogStatus, type ReadRange } from './EventLog.js';
+export { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
+export type { EncodedBatch } from './readEventBatches.js';
 export type { CheckedRange } from './CheckedRanges.js';
 export type { AppendEvent } from './planAppend.js';
 export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';

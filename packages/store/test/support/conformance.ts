@@ -1,0 +1,9 @@
+import { suite } from 'uvu';
+import { logConformance, type LogBackend } from '../../src/testing/index.js';
+
+/** Runs the exported conformance suite against one backend as a uvu suite named `name`. */
+export function conformanceSuite(name: string, backend: LogBackend): void {
+  const test = suite(name);
+  for (const { name: behaviour, run } of logConformance(backend)) test(behaviour, run);
+  test.run();
+}
