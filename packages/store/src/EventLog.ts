@@ -1,7 +1,9 @@
 import type { LoggedEvent } from '@meshfold/core';
 import type { Observable } from 'rxjs';
 import type { CheckedRange } from './CheckedRanges.js';
+import { JetStreamEventLog, type JetStreamEventLogOptions } from './JetStreamEventLog.js';
 import { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
+import { isNatsLocation, parseNatsLocation } from './natsLocation.js';
 import type { AppendEvent } from './planAppend.js';
 import type { EncodedBatch } from './readEventBatches.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
@@ -123,5 +125,17 @@ export const EventLog = {
   /** A log that lives as long as the process: for tests and embedding without durability. */
   openMemory(options: EventLogOptions = {}): Promise<EventLog> {
     return LevelEventLog.openMemory(options);
+  },
+  /**
+   * The log on a NATS JetStream stream, `nats://host:port[,host:port…]/STREAM` (created unless
+   * `readOnly`). Credentials come from the environment (`NATS_CREDS`, `NATS_USER`/`NATS_PASSWORD`,
+   * `NATS_TOKEN`) or `options.connection`, never from the URL.
+   */
+  openNats(url: string, options: JetStreamEventLogOptions = {}): Promise<EventLog> {
+    return JetStreamEventLog.open(parseNatsLocation(url), options);
+  },
+  /** `openNats` for a `nats://` location, else `openDir`: what a `--log` option names. */
+  open(location: string, options: LevelEventLogOptions & JetStreamEventLogOptions = {}): Promise<EventLog> {
+    return isNatsLocation(location) ? EventLog.openNats(location, options) : EventLog.openDir(location, options);
   },
 };

@@ -1,5 +1,7 @@
 export { EventLog, type AppendOptions, type EventLogOptions, type LogCapabilities, type LogStatus, type ReadRange } from './EventLog.js';
 export { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
+export { JetStreamEventLog, natsAuthOptions, type JetStreamEventLogOptions } from './JetStreamEventLog.js';
+export { isNatsLocation, parseNatsLocation, type NatsLocation } from './natsLocation.js';
 export type { EncodedBatch } from './readEventBatches.js';
 export type { CheckedRange } from './CheckedRanges.js';
 export type { AppendEvent } from './planAppend.js';
