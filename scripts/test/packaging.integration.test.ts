@@ -101,13 +101,20 @@ packaging('the packages installed are the tarballs (no workspace link), with one
   }
 });
 
-packaging('only the main entry point is exported: no ./testing', ({ project }) => {
+packaging('the main entry points are exported, and store\'s ./testing (the log conformance suite); nothing else', ({ project }) => {
   const projectRequire = createRequire(join(project, 'package.json'));
   for (const name of PACKAGES) {
     const manifest = readJson<{ exports: Record<string, unknown> }>(join(project, 'node_modules', '@meshfold', name, 'package.json'));
-    assert.equal(Object.keys(manifest.exports), ['.'], `@meshfold/${name} exports`);
+    assert.equal(Object.keys(manifest.exports), name === 'store' ? ['.', './testing'] : ['.'], `@meshfold/${name} exports`);
   }
   assert.throws(() => projectRequire.resolve('@meshfold/core/testing'), (err: NodeJS.ErrnoException) => err.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED');
+});
+
+packaging('@meshfold/store/testing, installed alone, runs its conformance suite against a disk log', async ({ project }) => {
+  const { stdout } = await run(process.execPath, ['conformance.mjs'], { cwd: project, timeout: 120_000 });
+  const { passed, failed } = JSON.parse(stdout) as { passed: number; failed: string[] };
+  assert.equal(failed, []);
+  assert.ok(passed >= 20, `${passed} cases passed`);
 });
 
 packaging('imported from an ES module, each package has the workspace build exports and folds the scenario', async ({ project }) => {

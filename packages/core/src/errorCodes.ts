@@ -49,7 +49,7 @@ export const ERROR_CODES = {
     exit: 1, http: 500,
   },
   STORE_LOG_IN_USE: {
-    meaning: 'Another process holds the log: LevelDB allows one process per log directory.',
+    meaning: 'Another process holds the log: LevelDB allows one process per log directory; a JetStream log allows one writer (another appended first).',
     exit: 1, http: 500,
   },
   STORE_CORRUPT_VALUE: {

@@ -2,7 +2,7 @@
 // show cheaply: a write that fails (a full disk) and, later, the clock events are stamped with.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMeshfoldError, type LoggedEvent } from '@meshfold/core';
-import { EventLog } from '@meshfold/store';
+import { EventLog, LevelEventLog } from '@meshfold/store';
 import { MemoryLevel } from 'memory-level';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -58,7 +58,7 @@ async function eventsOf(log: EventLog): Promise<LoggedEvent[]> {
 
 test('a write that fails (disk full) is a coded error after the summary of what the earlier batches saved', async () => {
   const db = failingDatabase(2);
-  const log = new EventLog(db);
+  const log = new LevelEventLog(db);
   const io = bufferIo(paced([
     `${JSON.stringify(workloadEntry('a'))}\n${JSON.stringify(workloadEntry('b'))}\n`,
     `${JSON.stringify(workloadEntry('c'))}\n`,

@@ -1,32 +1,13 @@
-import { isMeshfoldError, MeshfoldError, parseRfc3339, type LoggedEvent } from '@meshfold/core';
-import { Level } from 'level';
-import { MemoryLevel } from 'memory-level';
-import { EMPTY, Subject, catchError, defer, from as observableFrom, merge, throwError, type Observable } from 'rxjs';
-import { join } from 'node:path';
-import { AckedSeqMarker, ACKED_MARKER_FILE, readAckedSeq } from './AckedSeqMarker.js';
-import { appendOperations } from './appendOperations.js';
-import { decodeEvent } from './eventCodec.js';
-import { inSeqOrder } from './inSeqOrder.js';
-import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
-import { LockWatch } from './LockWatch.js';
-import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
-import { missingEvents } from './missingEvents.js';
-import { readEventBatches, type EncodedBatch } from './readEventBatches.js';
-import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
-import { recoverMeta } from './recoverMeta.js';
-import { requireLogDir } from './requireLogDir.js';
-import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
-import { OBJECT_KEY_SUFFIX_BYTES, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
-import { SerialQueue } from './SerialQueue.js';
-import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
+import type { LoggedEvent } from '@meshfold/core';
+import type { Observable } from 'rxjs';
+import type { CheckedRange } from './CheckedRanges.js';
+import { JetStreamEventLog, type JetStreamEventLogOptions } from './JetStreamEventLog.js';
+import { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
+import { isNatsLocation, parseNatsLocation } from './natsLocation.js';
+import type { AppendEvent } from './planAppend.js';
+import type { EncodedBatch } from './readEventBatches.js';
+import type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
-import { storeError, storeOpenError, withStoreErrors } from './storeError.js';
-import { TIME_KEY_SEQ_OFFSET, timeKey } from './timeKey.js';
-import { isChecksummed } from './valueCodec.js';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Where a log is in its life: `status` of an `EventLog`. */
 export type LogStatus = 'opening' | 'open' | 'closing' | 'closed';
@@ -40,456 +21,121 @@ export interface AppendOptions {
   checkedBy?: string;
 }
 
-/** Options of `EventLog.openDir` and `EventLog.openMemory`. */
-export interface EventLogOptions {
-  /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
-  onReport?: (report: StoreReport) => void;
-  /** Clock for events appended without a time, in epoch ms. Default: `Date.now`. */
-  now?: () => number;
-  /**
-   * fsync every write. Without it a write survives a killed process (LevelDB has handed it to
-   * the OS before the append resolves) but not a power loss. Default: false.
-   */
-  sync?: boolean;
-  /** Events per `nextv` call when reading. Default: 1000. */
-  readBatchSize?: number;
-  /** Names the log in error messages. Default: `log <dir>` or `memory log`. */
-  name?: string;
-  /** Disk logs: create the directory when it does not exist. Default: true (false when `readOnly`). */
-  createIfMissing?: boolean;
-  /**
-   * Open for reading only: appends and snapshots fail with `STORE_READ_ONLY`, nothing is stamped
-   * on an empty log, and a disk log that does not exist is `STORE_NOT_FOUND` with nothing created.
-   * Default: false.
-   */
-  readOnly?: boolean;
-}
-
 /** Inclusive seq range; `to` is capped at the last seq committed when reading starts. */
 export interface ReadRange {
   from?: number;
   to?: number;
 }
 
+/** Options every backend takes. */
+export interface EventLogOptions {
+  /** Receives what the log skips without failing (see {@link StoreReport}). Default: ignore. */
+  onReport?: (report: StoreReport) => void;
+  /** Clock for events appended without a time, in epoch ms. Default: `Date.now`. */
+  now?: () => number;
+  /** Events per read batch. Default: 1000. */
+  readBatchSize?: number;
+  /** Names the log in error messages. */
+  name?: string;
+  /**
+   * Open for reading only: appends and snapshots fail with `STORE_READ_ONLY`, nothing is
+   * created or stamped, and a log that does not exist is `STORE_NOT_FOUND`. Default: false.
+   */
+  readOnly?: boolean;
+}
+
+/** What a backend can and cannot promise, for callers that must choose (the CLI, the inspector). */
+export interface LogCapabilities {
+  /** `leveldb` (a directory), `memory` (this process only) or `jetstream` (a NATS stream). */
+  readonly backend: 'leveldb' | 'memory' | 'jetstream';
+  /** Appends survive the process (not necessarily a power loss: see each backend). */
+  readonly durable: boolean;
+  /**
+   * Other processes can read while one writes, and `tail()` follows their appends. False for
+   * LevelDB, which one process owns (a second opener gets `STORE_LOG_IN_USE`).
+   */
+  readonly sharedReaders: boolean;
+}
+
 /**
- * The event log: seq-ordered events plus snapshots and a time index, over any abstract-level
- * database. One process owns a disk log at a time (LevelDB's lock).
+ * The event log as the engine uses it: watch events numbered 1, 2, 3 … without gaps, appended
+ * in atomic batches by one writer at a time, with snapshots of the projection, the seqs of each
+ * object, time lookup, and a live tail. `loadState`, `stateAt`, `ProjectedLog` and every
+ * command take this interface; `EventLog.openDir`, `EventLog.openMemory` and `EventLog.open`
+ * (a directory or a `nats://` URL) make one.
  */
-export class EventLog {
+export interface EventLog {
+  readonly status: LogStatus;
+  readonly capabilities: LogCapabilities;
   /**
-   * Opens (creating unless told not to) the log in directory `dir`. Without `createIfMissing`,
-   * a directory that holds no LevelDB database is `STORE_NOT_FOUND` and is left untouched.
+   * The last committed seq this log knows of, 0 for an empty log. On a shared log another
+   * process may have committed more since: {@link refresh} asks.
    */
-  static async openDir(dir: string, options: EventLogOptions = {}): Promise<EventLog> {
-    // The constructor starts opening by itself, so createIfMissing must be known here already.
-    const createIfMissing = options.createIfMissing ?? !options.readOnly;
-    // LevelDB creates its LOCK and LOG files before it finds out there is no database.
-    if (!createIfMissing) requireLogDir(dir);
-    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
-    return EventLog.#opened(db, { name: `log ${dir}`, ...options }, dir);
-  }
-
-  /** A log that lives as long as the process: for tests and embedding without durability. */
-  static async openMemory(options: EventLogOptions = {}): Promise<EventLog> {
-    const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' });
-    return EventLog.#opened(db, { name: 'memory log', ...options });
-  }
-
-  static async #opened(db: LevelDatabase, options: EventLogOptions, dir?: string): Promise<EventLog> {
-    const log = new EventLog(db, options);
-    log.#dir = dir;
-    await log.open();
-    return log;
-  }
-
-  readonly #db: LevelDatabase;
-  readonly #name: string;
-  readonly #options: EventLogOptions;
-  /** A disk log's directory, where the acknowledged-seq marker lives beside LevelDB's files. */
-  #dir: string | undefined;
-  #ackedMarker: AckedSeqMarker | undefined;
-  #lockWatch: LockWatch | undefined;
-  readonly #writes = new SerialQueue();
-  readonly #lifecycle = new SerialQueue();
-  #status: LogStatus = 'closed';
-  #keyspaces: Keyspaces | undefined;
-  #lastSeq = 0;
-  #lastEpochMs = 0;
-  #checked: readonly CheckedRange[] = [];
-  #appended = new Subject<LoggedEvent>();
-
-  /**
-   * Wraps a database that the log then owns (it opens and closes it). Prefer the static openers.
-   * Its default encodings must be `view` for keys and values: appends write prefixed binary keys
-   * straight to it (see appendOperations).
-   */
-  constructor(db: LevelDatabase, options: EventLogOptions = {}) {
-    const formats = [db.keyEncoding().commonName, db.valueEncoding().commonName];
-    if (formats.some((format) => format !== 'view')) {
-      throw new MeshfoldError('STORE_UNKNOWN_FORMAT', `${options.name ?? 'log'}: the database must use view encodings for keys and values, not ${formats.join('/')}`);
-    }
-    this.#db = db;
-    this.#options = options;
-    this.#name = options.name ?? 'log';
-  }
-
-  get status(): LogStatus {
-    return this.#status;
-  }
-
-  /** The last committed seq, 0 for an empty log. */
-  get lastSeq(): number {
-    return this.#lastSeq;
-  }
-
-  /** Opens the database and recovers the last seq. Idempotent; also reopens a closed log. */
-  open(): Promise<void> {
-    return this.#lifecycle.run(async () => {
-      if (this.#status === 'open') return;
-      this.#status = 'opening';
-      try {
-        this.#keyspaces = await this.#openKeyspaces();
-        this.#appended = new Subject<LoggedEvent>();
-        this.#status = 'open';
-      } catch (err) {
-        this.#status = 'closed';
-        throw err;
-      }
-    });
-  }
-
-  /** Lets queued writes finish, completes every tail, then closes the database. Idempotent. */
-  close(): Promise<void> {
-    // Refuse new work now, not once earlier lifecycle steps have run.
-    if (this.#status === 'open') this.#status = 'closing';
-    return this.#lifecycle.run(async () => {
-      if (this.#status === 'closed') return;
-      this.#status = 'closing';
-      await this.#writes.idle();
-      this.#appended.complete();
-      this.#keyspaces = undefined;
-      try {
-        await this.#ackedMarker?.close();
-        this.#ackedMarker = undefined;
-        await withStoreErrors(`${this.#name}: close`, () => this.#db.close());
-      } finally {
-        this.#status = 'closed';
-      }
-    });
-  }
-
-  /**
-   * Appends events as one atomic batch and resolves with their seqs once it is written.
-   * Appends queue behind each other, so concurrent callers get disjoint, increasing seqs.
-   */
-  async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<number[]> {
-    this.#requireWritable('append');
-    return this.#writes.run(() => this.#write(events, options));
-  }
-
+  readonly lastSeq: number;
   /** The seq ranges appended with `checkedBy`, oldest first. */
-  get checkedRanges(): readonly CheckedRange[] {
-    return this.#checked;
-  }
-
-  /** Events `from..to` in order. Throws on a gap or a value that does not decode. */
-  async *read(range: ReadRange = {}): AsyncGenerator<LoggedEvent> {
-    for await (const batch of this.readBatches(range)) yield* batch;
-  }
-
-  /** Like {@link read}, in arrays of up to `readBatchSize` events: the fast path for replay. */
-  async *readBatches(range: ReadRange = {}): AsyncGenerator<LoggedEvent[]> {
-    for await (const { events } of this.readEncodedBatches(range)) yield events;
-  }
-
+  readonly checkedRanges: readonly CheckedRange[];
+  /** Opens (or reopens) the log. Idempotent. */
+  open(): Promise<void>;
+  /** Lets queued writes finish, completes every tail, then closes. Idempotent. */
+  close(): Promise<void>;
+  /** Learns the last seq committed by any writer, and resolves with it. */
+  refresh(): Promise<number>;
   /**
-   * Like {@link readBatches}, with the bytes each event is stored as: a replay that must hold
-   * on to many events holds one buffer each instead of a tree of decoded objects.
+   * Appends events as one atomic batch and resolves with their seqs once written. Appends queue
+   * behind each other, so concurrent callers get disjoint, increasing seqs.
    */
-  async *readEncodedBatches({ from = 1, to = MAX_SEQ }: ReadRange = {}): AsyncGenerator<EncodedBatch> {
-    const { events } = this.#requireOpen('read');
-    checkSeqArgument('from', from);
-    checkSeqArgument('to', to);
-    yield* readEventBatches(events, {
-      from: Math.max(1, from),
-      to: Math.min(to, this.#lastSeq),
-      batchSize: this.#options.readBatchSize ?? 1000,
-      where: `${this.#name}: read`,
-    });
-  }
-
-  /** The event at `seq`, or undefined when `seq` is outside 1..lastSeq. */
-  async get(seq: number): Promise<LoggedEvent | undefined> {
-    const { events } = this.#requireOpen('get');
-    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) return undefined;
-    const where = `${this.#name}: get`;
-    const value = await withStoreErrors(where, () => events.get(seqKey(seq)));
-    if (value === undefined) throw missingEvents(seq, seq, where);
-    return decodeEvent(value, seq);
-  }
-
-  /** The events at `seqs` (each within 1..lastSeq: a RangeError otherwise), in the order asked, in one read. */
-  async getMany(seqs: readonly number[]): Promise<LoggedEvent[]> {
-    const { events } = this.#requireOpen('get');
-    const where = `${this.#name}: get`;
-    for (const seq of seqs) {
-      checkSeqArgument('seq', seq);
-      if (seq < 1 || seq > this.#lastSeq) throw new RangeError(`seq ${seq} is outside the log's 1..${this.#lastSeq}`);
-    }
-    const values = await withStoreErrors(where, () => events.getMany(seqs.map(seqKey)));
-    return values.map((value, i) => {
-      if (value === undefined) throw missingEvents(seqs[i]!, seqs[i]!, where);
-      return decodeEvent(value, seqs[i]!);
-    });
-  }
-
-  /**
-   * The seqs of the events about one object (`Kind/namespace/name`), in order, within
-   * `from..to` — without reading any other event.
-   */
-  async seqsOf(identity: string, { from = 1, to = MAX_SEQ }: ReadRange = {}): Promise<number[]> {
-    const { objects } = this.#requireOpen('seqsOf');
-    const last = Math.min(to, this.#lastSeq);
-    if (from > last) return [];
-    const keys = await withStoreErrors(`${this.#name}: seqsOf`, () =>
-      objects.keys({ gte: objectIndexKey(identity, Math.max(1, from)), lte: objectIndexKey(identity, last) }).all());
-    return keys.map(seqOfObjectIndexKey);
-  }
-
-  /**
-   * Every object (`Kind/namespace/name`) the log holds an event about whose identity starts with
-   * `prefix` (`ServiceEntry/`, `WorkloadEntry/shop/`), in key order, live or deleted. One seek of
-   * the object index per object, however many events each has.
-   */
-  async identities(prefix: string): Promise<string[]> {
-    const { objects } = this.#requireOpen('identities');
-    const start = encoder.encode(prefix);
-    const end = new Uint8Array([...start, 0xff]);
-    return withStoreErrors(`${this.#name}: identities`, async () => {
-      const found: string[] = [];
-      const keys = objects.keys({ gte: start, lt: end });
-      try {
-        for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
-          const identity = key.subarray(0, key.length - OBJECT_KEY_SUFFIX_BYTES);
-          found.push(decoder.decode(identity));
-          // Past every key of this object: its identity, then a byte above the NUL separator.
-          keys.seek(new Uint8Array([...identity, 0x01]));
-        }
-      } finally {
-        await keys.close();
-      }
-      return found;
-    });
-  }
-
-  /** The seq of the last event about one object (`Kind/namespace/name`), 0 if there is none. */
-  async lastSeqOf(identity: string): Promise<number> {
-    const { objects } = this.#requireOpen('lastSeqOf');
-    if (this.#lastSeq === 0) return 0;
-    const [key] = await withStoreErrors(`${this.#name}: lastSeqOf`, () =>
-      objects.keys({ gte: objectIndexKey(identity, 1), lte: objectIndexKey(identity, this.#lastSeq), reverse: true, limit: 1 }).all());
-    return key === undefined ? 0 : seqOfObjectIndexKey(key);
-  }
-
-  /** The last seq whose time is at or before `time` (RFC 3339, millisecond resolution); 0 if none. */
-  async seqAt(time: string): Promise<number> {
-    const { time: index } = this.#requireOpen('seqAt');
-    const epochMs = parseRfc3339(time);
-    if (epochMs === undefined) throw new MeshfoldError('INPUT_MALFORMED', `seqAt: ${time} is not an RFC 3339 time`);
-    if (epochMs < 0) return 0;
-    const [key] = await withStoreErrors(`${this.#name}: seqAt`, () =>
-      index.keys({ lte: timeKey(epochMs, MAX_SEQ), reverse: true, limit: 1 }).all());
-    // An index entry can be visible a moment before its append resolves; never answer past
-    // lastSeq. Times never decrease with seq, so the smaller answer is still at or before `time`.
-    return key === undefined ? 0 : Math.min(readUint64(key, TIME_KEY_SEQ_OFFSET), this.#lastSeq);
-  }
-
-  /**
-   * Replays from `from`, then follows appends: every seq exactly once, in order, even when
-   * appends race the catch-up read. Completes when the log closes.
-   */
-  tail(from = 1): Observable<LoggedEvent> {
-    return defer(() => {
-      this.#requireOpen('tail');
-      const start = Math.max(1, from);
-      // Live appends are subscribed before the catch-up read decides where to stop, so each
-      // seq reaches the merge at least once; inSeqOrder drops the second copy.
-      return merge(this.#appended, this.#catchUp(start)).pipe(inSeqOrder(start));
-    });
-  }
-
-  /** Stores the projection state after `seq`. Rejected unless 1 ≤ seq ≤ lastSeq. */
-  async putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
-    this.#requireWritable('putSnapshot');
-    return this.#writes.run(() => this.#writeSnapshot(seq, snapshot));
-  }
-
-  /**
-   * The newest usable snapshot at or before `seq` made by `projectorVersion`. Snapshots of
-   * another version, or that do not decode, are skipped and reported through `onReport`.
-   */
-  async snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined> {
-    const { snapshots } = this.#requireOpen('snapshotAtOrBefore');
-    const last = Math.floor(Math.min(seq, this.#lastSeq));
-    if (!(last >= 1)) return undefined;
-    return withStoreErrors(`${this.#name}: snapshotAtOrBefore`, async () => {
-      for await (const [key, value] of snapshots.iterator({ lte: seqKey(last), reverse: true })) {
-        const found = this.#usableSnapshot(seqOfKey(key), value, projectorVersion);
-        if (found) return found;
-      }
-      return undefined;
-    });
-  }
-
+  append(events: readonly AppendEvent[], options?: AppendOptions): Promise<number[]>;
+  /** Events `from..to` in order. Throws on a gap or a value that does not decode, after the sound events before it. */
+  read(range?: ReadRange): AsyncGenerator<LoggedEvent>;
+  /** Like `read`, in arrays of up to `readBatchSize` events: the fast path for replay. */
+  readBatches(range?: ReadRange): AsyncGenerator<LoggedEvent[]>;
+  /** Like `readBatches`, with the bytes each event is stored as (decoded by the store's codec). */
+  readEncodedBatches(range?: ReadRange): AsyncGenerator<EncodedBatch>;
+  /** The event at `seq`, or undefined outside 1..lastSeq. */
+  get(seq: number): Promise<LoggedEvent | undefined>;
+  /** The events at `seqs` (each within 1..lastSeq: a RangeError otherwise), in the order asked. */
+  getMany(seqs: readonly number[]): Promise<LoggedEvent[]>;
+  /** The seqs of the events about one object (`Kind/namespace/name`) within `from..to`, in order. */
+  seqsOf(identity: string, range?: ReadRange): Promise<number[]>;
+  /** The seq of the last event about one object, 0 if none. */
+  lastSeqOf(identity: string): Promise<number>;
+  /** Every object with an event whose identity starts with `prefix`, sorted, deleted ones too. */
+  identities(prefix: string): Promise<string[]>;
+  /** The last seq whose time is at or before `time` (RFC 3339, ms resolution); 0 if none. */
+  seqAt(time: string): Promise<number>;
+  /** Replays from `from`, then follows appends: every seq once, in order. Completes when the log closes. */
+  tail(from?: number): Observable<LoggedEvent>;
+  /** Stores the projection state after `seq` (1 ≤ seq ≤ lastSeq), else `STORE_SNAPSHOT_REJECTED`. */
+  putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void>;
+  /** The newest usable snapshot at or before `seq` of `projectorVersion`; the others are reported. */
+  snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined>;
   /** Every snapshot that decodes, oldest first, without its state; the others are reported. */
-  async listSnapshots(): Promise<SnapshotInfo[]> {
-    const { snapshots } = this.#requireOpen('listSnapshots');
-    return withStoreErrors(`${this.#name}: listSnapshots`, async () => {
-      const infos: SnapshotInfo[] = [];
-      for await (const [key, value] of snapshots.iterator()) {
-        const stored = this.#decodeSnapshotOrReport(seqOfKey(key), value);
-        if (stored) infos.push({ seq: stored.seq, projectorVersion: stored.projectorVersion, hash: stored.hash, checksummed: isChecksummed(value) });
-      }
-      return infos;
-    });
-  }
+  listSnapshots(): Promise<SnapshotInfo[]>;
+}
 
-  #requireWritable(operation: string): void {
-    this.#requireOpen(operation);
-    if (this.#options.readOnly) throw new MeshfoldError('STORE_READ_ONLY', `${this.#name}: ${operation}: log is open read-only`);
-  }
-
-  #requireOpen(operation: string): Keyspaces {
-    if (this.#status !== 'open' || !this.#keyspaces) {
-      throw new MeshfoldError('STORE_NOT_OPEN', `${this.#name}: ${operation}: log is ${this.#status}`);
-    }
-    return this.#keyspaces;
-  }
-
-  async #openKeyspaces(): Promise<Keyspaces> {
-    const where = `${this.#name}: open`;
-    const createIfMissing = this.#options.createIfMissing ?? !this.#options.readOnly;
-    try {
-      await this.#db.open({ createIfMissing });
-    } catch (err) {
-      throw storeOpenError(err, where);
-    }
-    try {
-      const opened = keyspaces(this.#db);
-      const readOnly = Boolean(this.#options.readOnly);
-      const dir = this.#dir;
-      const ackedSeq = dir === undefined ? undefined : readAckedSeq(dir, this.#name);
-      const acked = ackedSeq === undefined ? undefined : { seq: ackedSeq, path: join(dir!, ACKED_MARKER_FILE) };
-      ({ lastSeq: this.#lastSeq, lastEpochMs: this.#lastEpochMs } = await recoverMeta(opened, this.#name, { readOnly, acked }));
-      this.#checked = decodeChecked(await opened.meta.get(CHECKED_KEY));
-      if (dir !== undefined && !readOnly) {
-        this.#lockWatch = LockWatch.start(dir, where);
-        this.#ackedMarker = await withStoreErrors(`${where}: ${ACKED_MARKER_FILE}`, () =>
-          AckedSeqMarker.open(dir, this.#lastSeq, Boolean(this.#options.sync)));
-      }
-      return opened;
-    } catch (err) {
-      // A log we refuse to use must not keep holding its lock.
-      await this.#db.close();
-      throw storeError(err, where);
-    }
-  }
-
-  async #write(inputs: readonly AppendEvent[], { checkedBy }: AppendOptions): Promise<number[]> {
-    const plan = planAppend(inputs, this.#lastSeq + 1, this.#lastEpochMs, (this.#options.now ?? Date.now)());
-    if (plan.events.length === 0) return [];
-    const operations = appendOperations(this.#keyspaces!, plan, this.#lastSeq + plan.events.length);
-    const checked = checkedBy === undefined
-      ? this.#checked
-      : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
-    if (checked !== this.#checked) operations.push({ type: 'put', sublevel: this.#keyspaces!.meta, key: CHECKED_KEY, value: encodeChecked(checked) });
-    this.#lockWatch?.check(`${this.#name}: append`);
-    await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
-    this.#lastSeq += plan.events.length;
-    this.#lastEpochMs = plan.lastEpochMs;
-    this.#checked = checked;
-    this.#publish(plan);
-    // Only once the batch has resolved, so a crash can leave the marker behind the log, never ahead.
-    await withStoreErrors(`${this.#name}: append: events seq ${plan.events[0]!.seq}..${this.#lastSeq} are appended, but ${ACKED_MARKER_FILE}`,
-      () => this.#ackedMarker?.write(this.#lastSeq));
-    return plan.events.map((event) => event.seq);
-  }
-
-  /** Tails get what a reader of the log would get, not the caller's (still mutable) objects. */
-  #publish(plan: AppendPlan): void {
-    if (!this.#appended.observed) return;
-    plan.events.forEach(({ seq }, i) => this.#appended.next(decodeEvent(plan.values[i]!, seq)));
-  }
-
-  #catchUp(from: number): Observable<LoggedEvent> {
-    return observableFrom(this.read({ from })).pipe(
-      // A close cuts the catch-up read short; the tail then ends like the live stream does.
-      catchError((err: unknown) => (this.#closedUnder(err) ? EMPTY : throwError(() => err))),
-    );
-  }
-
-  #closedUnder(err: unknown): boolean {
-    return this.#status !== 'open' && isMeshfoldError(err, 'STORE_NOT_OPEN');
-  }
-
-  async #writeSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
-    const { snapshots } = this.#requireOpen('putSnapshot');
-    const reject = (why: string) =>
-      new MeshfoldError('STORE_SNAPSHOT_REJECTED', `${this.#name}: snapshot at seq ${seq}: ${why}`, { seq });
-    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) throw reject(`the log holds seqs 1..${this.#lastSeq}`);
-    if (typeof snapshot?.projectorVersion !== 'string' || typeof snapshot.hash !== 'string') {
-      throw reject('projectorVersion and hash must be strings');
-    }
-    let value: Uint8Array;
-    try {
-      value = encodeSnapshot(seq, snapshot);
-    } catch (err) {
-      throw reject(`state cannot be encoded (${(err as Error).message})`);
-    }
-    this.#lockWatch?.check(`${this.#name}: putSnapshot`);
-    await withStoreErrors(`${this.#name}: putSnapshot`, () => snapshots.put(seqKey(seq), value, this.#writeOptions()));
-  }
-
-  #usableSnapshot(seq: number, value: Uint8Array, projectorVersion: string): Snapshot | undefined {
-    const stored = this.#decodeSnapshotOrReport(seq, value);
-    if (!stored) return undefined;
-    if (stored.projectorVersion !== projectorVersion) {
-      this.#report({
-        code: 'STORE_SNAPSHOT_REJECTED',
-        message: `${this.#name}: snapshot at seq ${seq} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored`,
-        seq,
-      });
-      return undefined;
-    }
-    return { seq, hash: stored.hash, state: stored.state };
-  }
-
-  /** A snapshot is only a cache, so one that does not decode is reported and passed over. */
-  #decodeSnapshotOrReport(seq: number, value: Uint8Array): StoredSnapshot | undefined {
-    try {
-      return decodeSnapshot(value, seq);
-    } catch (err) {
-      if (!isMeshfoldError(err)) throw err;
-      this.#report({ code: err.code, message: `${this.#name}: ${err.message}; ignored`, seq });
-      return undefined;
-    }
-  }
-
-  #report(report: StoreReport): void {
-    this.#options.onReport?.(report);
-  }
-
-  /** `sync` is a classic-level option; other backends ignore options they do not know. */
+/** Opens an existing log or creates one, by where it lives. */
+export const EventLog = {
   /**
-   * No `sync` property unless syncing: abstract-level copies batch options into every operation,
-   * and with `sync: false` there classic-level's batch took three times as long (measured: 8.5
-   * vs 3.0 µs per event for the same 1000-event batches).
+   * Opens (creating unless told not to) the LevelDB log in directory `dir`. Without
+   * `createIfMissing`, a directory that holds no LevelDB database is `STORE_NOT_FOUND` and is left untouched.
    */
-  #writeOptions(): object {
-    return this.#options.sync ? { sync: true } : {};
-  }
-}
-
-function checkSeqArgument(name: string, value: number): void {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer seq, got ${String(value)}`);
-}
+  openDir(dir: string, options: LevelEventLogOptions = {}): Promise<EventLog> {
+    return LevelEventLog.openDir(dir, options);
+  },
+  /** A log that lives as long as the process: for tests and embedding without durability. */
+  openMemory(options: EventLogOptions = {}): Promise<EventLog> {
+    return LevelEventLog.openMemory(options);
+  },
+  /**
+   * The log on a NATS JetStream stream, `nats://host:port[,host:port…]/STREAM` (created unless
+   * `readOnly`). Credentials come from the environment (`NATS_CREDS`, `NATS_USER`/`NATS_PASSWORD`,
+   * `NATS_TOKEN`) or `options.connection`, never from the URL.
+   */
+  openNats(url: string, options: JetStreamEventLogOptions = {}): Promise<EventLog> {
+    return JetStreamEventLog.open(parseNatsLocation(url), options);
+  },
+  /** `openNats` for a `nats://` location, else `openDir`: what a `--log` option names. */
+  open(location: string, options: LevelEventLogOptions & JetStreamEventLogOptions = {}): Promise<EventLog> {
+    return isNatsLocation(location) ? EventLog.openNats(location, options) : EventLog.openDir(location, options);
+  },
+};

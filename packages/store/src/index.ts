@@ -1,4 +1,8 @@
-export { EventLog, type AppendOptions, type EventLogOptions, type LogStatus, type ReadRange } from './EventLog.js';
+export { EventLog, type AppendOptions, type EventLogOptions, type LogCapabilities, type LogStatus, type ReadRange } from './EventLog.js';
+export { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
+export { JetStreamEventLog, natsAuthOptions, type JetStreamEventLogOptions } from './JetStreamEventLog.js';
+export { isNatsLocation, parseNatsLocation, type NatsLocation } from './natsLocation.js';
+export type { EncodedBatch } from './readEventBatches.js';
 export type { CheckedRange } from './CheckedRanges.js';
 export type { AppendEvent } from './planAppend.js';
 export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';

@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventLog } from '../src/index.js';
-import { backendSuite } from './backendSuite.js';
+import { conformanceSuite } from './support/conformance.js';
+import { levelTamperSuite } from './levelTamperSuite.js';
 import { tempDir } from './support/tempDir.js';
 import { addedRange, collect, failure } from './support/watchEvents.js';
 
-backendSuite('EventLog on classic-level (disk)', async () => {
+const diskFixture = async () => {
   const dir = await tempDir();
   return {
-    open: (options) => EventLog.openDir(dir.path, options),
+    open: (options?: object) => EventLog.openDir(dir.path, options),
     raw: () => new Level<Uint8Array, Uint8Array>(dir.path, { keyEncoding: 'view', valueEncoding: 'view' }),
     dispose: dir.remove,
   };
-});
+};
+
+conformanceSuite('EventLog conformance on classic-level (disk)', diskFixture);
+levelTamperSuite('LevelEventLog on classic-level (disk), tampered with', diskFixture);
 
 test('a log reopened by a new EventLog.openDir keeps its events', async () => {
   const dir = await tempDir();
@@ -25,6 +29,7 @@ test('a log reopened by a new EventLog.openDir keeps its events', async () => {
     await first.close();
     const second = await EventLog.openDir(dir.path);
     assert.is(second.lastSeq, 3);
+    assert.equal(second.capabilities, { backend: 'leveldb', durable: true, sharedReaders: false });
     assert.equal((await collect(second.read())).map((event) => event.object.metadata.name), ['we-1', 'we-2', 'we-3']);
     await second.close();
   } finally {

@@ -8,7 +8,8 @@ import { EventLog, type StoreReport } from '@meshfold/store';
 export async function openExistingLog(dir: string | undefined, onReport?: (r: StoreReport) => void): Promise<EventLog> {
   const path = requireLogDir(dir);
   try {
-    return await EventLog.openDir(path, { readOnly: true, ...(onReport && { onReport }) });
+    // A directory or a nats:// stream; on JetStream a reader never blocks the writer.
+    return await EventLog.open(path, { readOnly: true, ...(onReport && { onReport }) });
   } catch (err) {
     if (!isMeshfoldError(err) || err.code !== 'STORE_NOT_FOUND') throw err;
     throw new MeshfoldError('STORE_NOT_FOUND', `${err.message} (record one first: meshfold record --log ${path} FILE)`, err.details);

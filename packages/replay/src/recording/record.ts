@@ -49,7 +49,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
   const dir = requireLogDir(options.log);
   if (options.sync && options.delete) throw new MeshfoldError('CLI_USAGE', '--sync and --delete do not go together: a relist records what exists');
   if (options.namespaces?.length && !options.sync) throw new MeshfoldError('CLI_USAGE', '--namespace only applies to --sync (the namespaces the set is complete for)');
-  const log = await (options.openLog ?? ((d: string) => EventLog.openDir(d, { sync: Boolean(options.fsync) })))(dir);
+  const log = await (options.openLog ?? ((d: string) => EventLog.open(d, { sync: Boolean(options.fsync) })))(dir);
   const stop = stopSignals();
   let inspector: Inspector | undefined;
   return withLog(log, async () => {

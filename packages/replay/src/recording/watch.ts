@@ -46,7 +46,7 @@ type WatchSignal =
  */
 export async function watch(options: WatchOptions, io: Io): Promise<number> {
   const dir = requireLogDir(options.log);
-  const log = await EventLog.openDir(dir);
+  const log = await EventLog.open(dir);
   const stop = stopSignals();
   const status = statusLine(io);
   let inspector: Inspector | undefined;

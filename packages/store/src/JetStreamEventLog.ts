@@ -1,0 +1,786 @@
+import { isMeshfoldError, MeshfoldError, parseRfc3339, type LoggedEvent } from '@meshfold/core';
+import {
+  connect, credsAuthenticator, DeliverPolicy, DiscardPolicy, headers, RetentionPolicy, StorageType,
+  type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type MsgHdrs, type NatsConnection, type ObjectStore, type StoredMsg,
+} from 'nats';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** The client's manager has a direct-get API (answered by any replica) that its exported interface leaves out. */
+interface DirectStreamAPI {
+  getMessage(stream: string, query: { seq: number } | { last_by_subj: string }): Promise<StoredMsg>;
+}
+import { Observable, defer } from 'rxjs';
+import { decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
+import { decodeEvent } from './eventCodec.js';
+import type { AppendOptions, EventLog, EventLogOptions, LogCapabilities, LogStatus, ReadRange } from './EventLog.js';
+import { missingEvents } from './missingEvents.js';
+import type { NatsLocation } from './natsLocation.js';
+import { identityOfObject } from './objectKey.js';
+import { planAppend, type AppendEvent } from './planAppend.js';
+import type { EncodedBatch } from './readEventBatches.js';
+import { SerialQueue } from './SerialQueue.js';
+import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshotCodec.js';
+import type { StoreReport } from './StoreReport.js';
+import { isChecksummed } from './valueCodec.js';
+
+/** Options of a JetStream log. */
+export interface JetStreamEventLogOptions extends EventLogOptions {
+  /** Replicas of a stream this log creates (1, or 3 on a three-node cluster). Default: 1. */
+  replicas?: number;
+  /** Connection options passed to the NATS client (credentials, TLS); `servers` comes from the location. */
+  connection?: Partial<ConnectionOptions>;
+  /**
+   * How old an unfinished batch at the end of the stream must be before a new writer takes it
+   * for a dead writer's and voids it (a live writer finishes its batch within this). Default: 10 s.
+   */
+  abandonedBatchMs?: number;
+}
+
+const HEADER_SEQ = 'Meshfold-Seq';
+/** `first-last`: the seqs of the batch the message belongs to; a batch is visible once its last message is. */
+const HEADER_BATCH = 'Meshfold-Batch';
+const PUBLISH_ATTEMPTS = 5;
+
+/** Credentials from the environment, as the NATS tools read them; never from the command line. */
+export function natsAuthOptions(env: NodeJS.ProcessEnv = process.env): Partial<ConnectionOptions> {
+  if (env.NATS_CREDS) return { authenticator: credsAuthenticator(readFileSync(env.NATS_CREDS)) };
+  if (env.NATS_USER) return { user: env.NATS_USER, pass: env.NATS_PASSWORD ?? '' };
+  if (env.NATS_TOKEN) return { token: env.NATS_TOKEN };
+  return {};
+}
+
+/** A stream sequence range a new writer voided: an unfinished batch of a writer that died, and the marker itself. */
+type Void = readonly [from: number, to: number];
+
+/**
+ * The event log on a NATS JetStream stream. One message per event, on a subject per object
+ * (`meshfold.STREAM.ev.<base64url identity>`), whose body is the same checksummed value a
+ * LevelDB log stores (so a bad byte is `STORE_CORRUPT_VALUE` naming the seq, and a body whose
+ * seq is not the one expected is caught). A batch is made atomic by its readers: every message
+ * carries `Meshfold-Batch: first-last`, and a batch is visible only once its last message is
+ * stored. One writer at a time: each publish expects the stream's last sequence
+ * (`Nats-Expected-Last-Sequence`), so a second writer fails with `STORE_LOG_IN_USE` instead of
+ * interleaving. Snapshots are objects of a JetStream object store; checked ranges a key of a KV bucket.
+ */
+export class JetStreamEventLog implements EventLog {
+  static async open(location: NatsLocation, options: JetStreamEventLogOptions = {}): Promise<JetStreamEventLog> {
+    const log = new JetStreamEventLog(location, options);
+    await log.open();
+    return log;
+  }
+
+  readonly #location: NatsLocation;
+  readonly #options: JetStreamEventLogOptions;
+  readonly #name: string;
+  readonly #subjects: { all: string; events: string; void: string };
+  readonly #writes = new SerialQueue();
+  readonly #lifecycle = new SerialQueue();
+  #status: LogStatus = 'closed';
+  #nc: NatsConnection | undefined;
+  #js: JetStreamClient | undefined;
+  /** The manager with its direct-get API (answered by any replica), which the client's interface leaves out. */
+  #jsm: (JetStreamManager & { direct: DirectStreamAPI }) | undefined;
+  #snapshots: ObjectStore | undefined;
+  #meta: KV | undefined;
+  #lastSeq = 0;
+  /** The stream's last sequence as this writer left it: what the next publish expects. */
+  #streamLast = 0;
+  #lastEpochMs = 0;
+  #voids: Void[] = [];
+  #checked: readonly CheckedRange[] = [];
+  /** A publish failed half-way: the stream's end is unknown to this writer, so it writes no more. */
+  #broken: MeshfoldError | undefined;
+  readonly #writerId = randomUUID();
+  /** Each live tail: told the last seq to deliver when the log closes; resolves once it has stopped. */
+  readonly #closers = new Set<(finalSeq: number) => Promise<void>>();
+
+  constructor(location: NatsLocation, options: JetStreamEventLogOptions = {}) {
+    this.#location = location;
+    this.#options = options;
+    this.#name = options.name ?? `log nats://${location.servers.map((s) => s.replace(/^nats:\/\//, '')).join(',')}/${location.stream}`;
+    const root = `meshfold.${location.stream}`;
+    this.#subjects = { all: `${root}.>`, events: `${root}.ev.>`, void: `${root}.void` };
+  }
+
+  get status(): LogStatus {
+    return this.#status;
+  }
+
+  get capabilities(): LogCapabilities {
+    return { backend: 'jetstream', durable: true, sharedReaders: true };
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  get checkedRanges(): readonly CheckedRange[] {
+    return this.#checked;
+  }
+
+  open(): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      if (this.#status === 'open') return;
+      this.#status = 'opening';
+      try {
+        await this.#connect();
+        this.#status = 'open';
+      } catch (err) {
+        // Bounded: a connection that fails to close must not hold the open's failure back.
+        await Promise.race([this.#nc?.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        this.#nc = undefined;
+        this.#status = 'closed';
+        throw err;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.#status === 'open') this.#status = 'closing';
+    return this.#lifecycle.run(async () => {
+      if (this.#status === 'closed') return;
+      this.#status = 'closing';
+      await this.#writes.idle();
+      const final = this.#lastSeq;
+      await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      try {
+        await this.#nc?.drain();
+      } catch {
+        // Already closed by the server going away: nothing left to flush.
+      } finally {
+        this.#nc = undefined;
+        this.#status = 'closed';
+      }
+    });
+  }
+
+  async refresh(): Promise<number> {
+    this.#requireOpen('refresh');
+    const { lastSeq } = await this.#committedEnd();
+    this.#lastSeq = Math.max(this.#lastSeq, lastSeq);
+    return this.#lastSeq;
+  }
+
+  async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<number[]> {
+    this.#requireWritable('append');
+    return this.#writes.run(() => this.#write(events, options));
+  }
+
+  async *read(range: ReadRange = {}): AsyncGenerator<LoggedEvent> {
+    for await (const batch of this.readBatches(range)) yield* batch;
+  }
+
+  async *readBatches(range: ReadRange = {}): AsyncGenerator<LoggedEvent[]> {
+    for await (const { events } of this.readEncodedBatches(range)) yield events;
+  }
+
+  async *readEncodedBatches({ from = 1, to = Number.MAX_SAFE_INTEGER }: ReadRange = {}): AsyncGenerator<EncodedBatch> {
+    this.#requireOpen('read');
+    checkSeqArgument('from', from);
+    checkSeqArgument('to', to);
+    const first = Math.max(1, from);
+    const last = Math.min(to, this.#lastSeq);
+    if (first > last) return;
+    const size = this.#options.readBatchSize ?? 1000;
+    let events: LoggedEvent[] = [];
+    let values: Uint8Array[] = [];
+    for await (const { seq, value } of this.#stored(first, last, `${this.#name}: read`)) {
+      let event: LoggedEvent;
+      try {
+        event = decodeEvent(value, seq);
+      } catch (err) {
+        // The sound events before a bad one are handed over first, as on LevelDB.
+        if (events.length > 0) yield { events, values };
+        throw err;
+      }
+      events.push(event);
+      values.push(value);
+      if (events.length === size) {
+        yield { events, values };
+        events = [];
+        values = [];
+      }
+    }
+    if (events.length > 0) yield { events, values };
+  }
+
+  async get(seq: number): Promise<LoggedEvent | undefined> {
+    this.#requireOpen('get');
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) return undefined;
+    return decodeEvent(await this.#valueAt(seq, `${this.#name}: get`), seq);
+  }
+
+  async getMany(seqs: readonly number[]): Promise<LoggedEvent[]> {
+    this.#requireOpen('get');
+    for (const seq of seqs) {
+      checkSeqArgument('seq', seq);
+      if (seq < 1 || seq > this.#lastSeq) throw new RangeError(`seq ${seq} is outside the log's 1..${this.#lastSeq}`);
+    }
+    // Direct gets answered by any replica, a few in flight at once.
+    const out: LoggedEvent[] = new Array(seqs.length);
+    for (let i = 0; i < seqs.length; i += 64) {
+      const chunk = seqs.slice(i, i + 64);
+      const values = await Promise.all(chunk.map((seq) => this.#valueAt(seq, `${this.#name}: get`)));
+      values.forEach((value, j) => { out[i + j] = decodeEvent(value, chunk[j]!); });
+    }
+    return out;
+  }
+
+  async seqsOf(identity: string, { from = 1, to = Number.MAX_SAFE_INTEGER }: ReadRange = {}): Promise<number[]> {
+    this.#requireOpen('seqsOf');
+    const last = Math.min(to, this.#lastSeq);
+    if (Math.max(1, from) > last) return [];
+    const subject = this.#objectSubject(identity);
+    const lastStored = await this.#lastStreamSeqOf(subject);
+    if (lastStored === undefined) return [];
+    const found: number[] = [];
+    // A consumer filtered on the object's subject, headers only: the server reads no other event.
+    for await (const { seq } of this.#consume(subject, this.#streamSeqOf(Math.max(1, from)), lastStored, true)) {
+      if (seq > last) break;
+      if (seq >= from) found.push(seq);
+    }
+    return found;
+  }
+
+  /** One direct get of the object subject's last message; a scan of its subject only if that one is not committed yet. */
+  async lastSeqOf(identity: string): Promise<number> {
+    this.#requireOpen('lastSeqOf');
+    const stored = await this.#lastStreamSeqOf(this.#objectSubject(identity));
+    if (stored === undefined) return 0;
+    const seq = this.#meshSeqOf(stored);
+    if (seq !== undefined && seq <= this.#lastSeq) return seq;
+    return (await this.seqsOf(identity)).at(-1) ?? 0;
+  }
+
+  async identities(prefix: string): Promise<string[]> {
+    this.#requireOpen('identities');
+    const info = await this.#io('identities', () => this.#jsm!.streams.info(this.#location.stream, { subjects_filter: this.#subjects.events }));
+    const found = Object.keys(info.state.subjects ?? {})
+      .map((subject) => decodeIdentity(subject.slice(this.#subjects.events.length - 1)))
+      .filter((identity): identity is string => identity !== undefined && identity.startsWith(prefix));
+    // Byte order, as LevelDB's index keys sort.
+    return found.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  }
+
+  /**
+   * Event times are the recorder's, not the server's (a message's timestamp is when the stream
+   * stored it, a batch later), so this is a binary search over direct gets: about log2(lastSeq)
+   * single-message reads, never a scan.
+   */
+  async seqAt(time: string): Promise<number> {
+    this.#requireOpen('seqAt');
+    const epochMs = parseRfc3339(time);
+    if (epochMs === undefined) throw new MeshfoldError('INPUT_MALFORMED', `seqAt: ${time} is not an RFC 3339 time`);
+    let low = 0;
+    let high = this.#lastSeq;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      const event = await this.get(middle);
+      if (parseRfc3339(event!.time)! <= epochMs) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  tail(from = 1): Observable<LoggedEvent> {
+    return defer(() => {
+      this.#requireOpen('tail');
+      return new Observable<LoggedEvent>((subscriber) => {
+        const control: TailControl = { unsubscribed: false };
+        let done!: () => void;
+        const finished = new Promise<void>((resolve) => { done = resolve; });
+        // On close: deliver what was committed until then, then complete.
+        const closer = (finalSeq: number) => {
+          control.stopAt = finalSeq;
+          control.wake?.();
+          return finished;
+        };
+        this.#closers.add(closer);
+        void (async () => {
+          try {
+            for await (const event of this.#follow(Math.max(1, from), control)) subscriber.next(event);
+            subscriber.complete();
+          } catch (err) {
+            if (this.#status === 'open') subscriber.error(err);
+            else subscriber.complete();
+          } finally {
+            this.#closers.delete(closer);
+            done();
+          }
+        })();
+        return () => {
+          control.unsubscribed = true;
+          control.wake?.();
+        };
+      });
+    });
+  }
+
+  async putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void> {
+    this.#requireWritable('putSnapshot');
+    const reject = (why: string) =>
+      new MeshfoldError('STORE_SNAPSHOT_REJECTED', `${this.#name}: snapshot at seq ${seq}: ${why}`, { seq });
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.#lastSeq) throw reject(`the log holds seqs 1..${this.#lastSeq}`);
+    if (typeof snapshot?.projectorVersion !== 'string' || typeof snapshot.hash !== 'string') throw reject('projectorVersion and hash must be strings');
+    let value: Uint8Array;
+    try {
+      value = encodeSnapshot(seq, snapshot);
+    } catch (err) {
+      throw reject(`state cannot be encoded (${(err as Error).message})`);
+    }
+    await this.#writes.run(() => this.#io('putSnapshot', async () => {
+      await (await this.#snapshotStore(true))!.putBlob({ name: snapshotName(seq) }, value);
+    }));
+  }
+
+  async snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined> {
+    this.#requireOpen('snapshotAtOrBefore');
+    const last = Math.floor(Math.min(seq, this.#lastSeq));
+    if (!(last >= 1)) return undefined;
+    const store = await this.#snapshotStore(false);
+    if (!store) return undefined;
+    const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
+      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s <= last) as number[];
+    for (const at of seqs.sort((a, b) => b - a)) {
+      const stored = await this.#readSnapshot(store, at);
+      if (!stored) continue;
+      if (stored.projectorVersion !== projectorVersion) {
+        this.#report({ code: 'STORE_SNAPSHOT_REJECTED', seq: at, message: `${this.#name}: snapshot at seq ${at} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored` });
+        continue;
+      }
+      return { seq: at, hash: stored.hash, state: stored.state };
+    }
+    return undefined;
+  }
+
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    this.#requireOpen('listSnapshots');
+    const store = await this.#snapshotStore(false);
+    if (!store) return [];
+    const seqs = (await this.#io('listSnapshots', () => store.list()))
+      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined) as number[];
+    const infos: SnapshotInfo[] = [];
+    for (const seq of seqs.sort((a, b) => a - b)) {
+      const value = await this.#io('listSnapshots', () => store.getBlob(snapshotName(seq)));
+      const stored = value && this.#decodeSnapshotOrReport(seq, value);
+      if (stored) infos.push({ seq, projectorVersion: stored.projectorVersion, hash: stored.hash, checksummed: isChecksummed(value) });
+    }
+    return infos;
+  }
+
+  // --- opening
+
+  async #connect(): Promise<void> {
+    const where = `${this.#name}: open`;
+    try {
+      this.#nc = await connect({
+        ...natsAuthOptions(), ...this.#options.connection, servers: this.#location.servers, name: 'meshfold',
+        // Bounded: a query against a server that is not there fails instead of waiting forever.
+        maxReconnectAttempts: this.#options.connection?.maxReconnectAttempts ?? 10,
+      });
+    } catch (err) {
+      throw new MeshfoldError('STORE_IO', `${where}: cannot connect to ${this.#location.servers.join(',')}: ${(err as Error).message}`);
+    }
+    this.#jsm = await (this.#nc.jetstreamManager() as Promise<JetStreamManager & { direct: DirectStreamAPI }>).catch((err: unknown) => {
+      throw new MeshfoldError('STORE_IO', `${where}: JetStream is not enabled on the server (${(err as Error).message})`);
+    });
+    this.#js = this.#nc.jetstream();
+    this.#snapshots = undefined;
+    this.#meta = undefined;
+    this.#broken = undefined;
+    const exists = await this.#jsm.streams.info(this.#location.stream).then(() => true, (err: unknown) => {
+      if (/stream not found/i.test(String((err as Error).message))) return false;
+      throw new MeshfoldError('STORE_IO', `${where}: ${(err as Error).message}`);
+    });
+    if (!exists) {
+      if (this.#options.readOnly) throw new MeshfoldError('STORE_NOT_FOUND', `${where}: there is no stream ${this.#location.stream}`);
+      await this.#io('open', () => this.#jsm!.streams.add({
+        name: this.#location.stream, subjects: [this.#subjects.all], storage: StorageType.File,
+        retention: RetentionPolicy.Limits, discard: DiscardPolicy.New, num_replicas: this.#options.replicas ?? 1,
+        allow_direct: true, max_msgs: -1, max_bytes: -1, max_age: 0,
+      }));
+    }
+    if (!this.#options.readOnly) await this.#genesis();
+    const end = await this.#committedEnd();
+    if (end.unfinished && !this.#options.readOnly) await this.#voidUnfinished(end.unfinished);
+    else {
+      this.#lastSeq = end.lastSeq;
+      this.#streamLast = end.streamLast;
+    }
+    // Only a writer needs the time floor (times never go back); a reader need not decode anything to open.
+    if (!this.#options.readOnly && this.#lastSeq > 0) this.#lastEpochMs = parseRfc3339((await this.#eventAt(this.#lastSeq, where)).time) ?? 0;
+    const meta = await this.#metaBucket(false);
+    const checked = meta && await this.#io('open', () => meta.get('checked'));
+    this.#checked = decodeChecked(checked?.value);
+  }
+
+  /**
+   * nats-server 2.9 only checks `Nats-Expected-Last-Sequence` when it is above 0, so the first
+   * append to an empty stream could not be fenced. A new stream therefore starts with a void
+   * marker voiding its own sequence 1; the message id makes a second writer's copy a duplicate.
+   */
+  async #genesis(): Promise<void> {
+    const info = await this.#io('open', () => this.#jsm!.streams.info(this.#location.stream));
+    if (info.state.last_seq > 0) return;
+    const voids: Void[] = [[1, 1]];
+    await this.#io('open', () => this.#js!.publish(this.#subjects.void, new TextEncoder().encode(JSON.stringify(voids)), { msgID: `${this.#location.stream}-genesis` }));
+  }
+
+  /**
+   * The last seq whose batch is complete, from the stream's last message: when that message
+   * ends its batch, everything up to it is committed; otherwise the batch before it is the end.
+   */
+  async #committedEnd(): Promise<{ lastSeq: number; streamLast: number; unfinished?: { from: number; to: number; storedAt: number } }> {
+    const where = `${this.#name}: open`;
+    const info = await this.#io('open', () => this.#jsm!.streams.info(this.#location.stream));
+    const streamLast = info.state.last_seq;
+    this.#voids = await this.#readVoids();
+    if (streamLast === 0) return { lastSeq: 0, streamLast };
+    const last = await this.#direct({ seq: streamLast }, where);
+    if (last.subject === this.#subjects.void) return { lastSeq: this.#meshSeqOf(streamLast - 1) ?? 0, streamLast };
+    const { seq, batch } = this.#headersOf(last.header, streamLast, where);
+    if (seq === batch[1]) return { lastSeq: seq, streamLast };
+    const fromStream = streamLast - (seq - batch[0]);
+    return {
+      lastSeq: batch[0] - 1, streamLast,
+      unfinished: { from: fromStream, to: streamLast, storedAt: last.time.getTime() },
+    };
+  }
+
+  /**
+   * A batch cut short by a writer that died: it was never acknowledged, so it is voided — a
+   * marker on the void subject names its stream sequences, and every reader skips them. A
+   * batch younger than `abandonedBatchMs` may still be finishing: its writer is alive.
+   */
+  async #voidUnfinished(unfinished: { from: number; to: number; storedAt: number }): Promise<void> {
+    const where = `${this.#name}: open`;
+    const age = Date.now() - unfinished.storedAt;
+    if (age < (this.#options.abandonedBatchMs ?? 10_000)) {
+      throw new MeshfoldError('STORE_LOG_IN_USE', `${where}: another writer is appending to stream ${this.#location.stream} (a batch is being written)`);
+    }
+    const voids: Void[] = [...this.#voids, [unfinished.from, unfinished.to + 1]];
+    await this.#publish(this.#subjects.void, new TextEncoder().encode(JSON.stringify(voids)), unfinished.to, undefined, where);
+    this.#voids = voids;
+    this.#streamLast = unfinished.to + 1;
+    this.#lastSeq = this.#meshSeqOf(unfinished.from - 1) ?? 0;
+  }
+
+  async #readVoids(): Promise<Void[]> {
+    const marker = await this.#jsm!.direct.getMessage(this.#location.stream, { last_by_subj: this.#subjects.void }).catch(() => undefined);
+    if (!marker) return [];
+    try {
+      const voids = JSON.parse(new TextDecoder().decode(marker.data)) as Void[];
+      if (Array.isArray(voids) && voids.every((v) => Array.isArray(v) && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]))) return voids;
+    } catch {
+      // Reported below.
+    }
+    throw new MeshfoldError('STORE_CORRUPT_VALUE', `${this.#name}: the void marker at stream sequence ${marker.seq} does not decode`);
+  }
+
+  // --- writing
+
+  async #write(inputs: readonly AppendEvent[], { checkedBy }: AppendOptions): Promise<number[]> {
+    if (this.#broken) throw this.#broken;
+    const plan = planAppend(inputs, this.#lastSeq + 1, this.#lastEpochMs, (this.#options.now ?? Date.now)());
+    if (plan.events.length === 0) return [];
+    const first = this.#lastSeq + 1;
+    const last = this.#lastSeq + plan.events.length;
+    const where = `${this.#name}: append`;
+    // Pipelined: each message expects the one before it, so none can land out of place.
+    const published = plan.events.map((event, i) => {
+      const h = headers();
+      h.set(HEADER_SEQ, String(event.seq));
+      h.set(HEADER_BATCH, `${first}-${last}`);
+      return this.#publish(this.#eventSubject(event), plan.values[i]!.slice(), this.#streamLast + i, h, where);
+    });
+    const results = await Promise.allSettled(published);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // The stream's end is unknown to this writer now; a half-written batch stays invisible.
+      this.#broken = failed.reason instanceof MeshfoldError ? failed.reason : new MeshfoldError('STORE_IO', `${where}: ${String(failed.reason)}`);
+      throw this.#broken;
+    }
+    this.#streamLast += plan.events.length;
+    this.#lastSeq = last;
+    this.#lastEpochMs = plan.lastEpochMs;
+    if (checkedBy !== undefined) {
+      // Only a hint that saves replays work: written after the events, so it can lag, never lead.
+      this.#checked = extendChecked(this.#checked, first, last, checkedBy);
+      const meta = (await this.#metaBucket(true))!;
+      await this.#io('append', () => meta.put('checked', encodeChecked(this.#checked)));
+    }
+    return plan.events.map((event) => event.seq);
+  }
+
+  /**
+   * One message, expecting the stream to end at `expectLast`. Retried with the same message id
+   * (the server drops the second copy) when the cluster cannot answer, e.g. while it elects a
+   * new leader; a wrong last sequence means another writer: STORE_LOG_IN_USE.
+   */
+  async #publish(subject: string, data: Uint8Array, expectLast: number, h: MsgHdrs | undefined, where: string): Promise<void> {
+    // This writer's own id: a retry of its message is a duplicate, another writer's never is.
+    const msgID = `${this.#writerId}-${expectLast + 1}`;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+      try {
+        const ack = await this.#js!.publish(subject, data, { msgID, headers: withExpectedLast(h, expectLast), timeout: 5000 });
+        if (ack.seq !== expectLast + 1) throw new MeshfoldError('STORE_LOG_IN_USE', `${where}: another writer appended to stream ${this.#location.stream}`);
+        return;
+      } catch (err) {
+        if (isMeshfoldError(err)) throw err;
+        const message = String((err as Error).message);
+        if (/wrong last sequence/i.test(message)) {
+          throw new MeshfoldError('STORE_LOG_IN_USE', `${where}: another writer appended to stream ${this.#location.stream} (expected it to end at ${expectLast})`);
+        }
+        lastError = err;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+    throw new MeshfoldError('STORE_IO', `${where}: ${String((lastError as Error)?.message ?? lastError)}`);
+  }
+
+  // --- reading
+
+  /** The stored value of each seq `from..to`, in order, skipping voided messages; a gap or a wrong seq is named. */
+  async *#stored(from: number, to: number, where: string): AsyncGenerator<{ seq: number; value: Uint8Array }> {
+    let expected = from;
+    const lastStream = this.#streamSeqOf(to);
+    for await (const { seq, value } of this.#consume(this.#subjects.events, this.#streamSeqOf(from), lastStream, false)) {
+      if (seq > to) break;
+      if (seq !== expected) throw missingEvents(expected, seq - 1, where);
+      yield { seq, value: value! };
+      expected++;
+      if (expected > to) return;
+    }
+    if (expected <= to) throw missingEvents(expected, to, where);
+  }
+
+  /**
+   * Messages on `subject` from stream sequence `start` to `end`, through an ordered consumer,
+   * with their seqs (the stream sequence less the voided ones before it). Voided messages skipped.
+   */
+  async *#consume(subject: string, start: number, end: number, headersOnly: boolean): AsyncGenerator<{ seq: number; value?: Uint8Array }> {
+    if (start > end) return;
+    const consumer = await this.#io('read', () => this.#js!.consumers.get(this.#location.stream, {
+      filterSubjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start, headers_only: headersOnly,
+    }));
+    const messages = await this.#io('read', () => consumer.consume({ max_messages: this.#options.readBatchSize ?? 1000 }));
+    try {
+      for await (const m of messages) {
+        const streamSeq = m.seq;
+        const seq = this.#meshSeqOf(streamSeq);
+        if (seq !== undefined) yield { seq, ...(!headersOnly && { value: m.data }) };
+        if (streamSeq >= end || m.info.pending === 0) break;
+      }
+    } finally {
+      messages.stop();
+    }
+  }
+
+  /** Replays committed events from `from`, then follows every writer's batches as they complete. */
+  async *#follow(from: number, control: TailControl): AsyncGenerator<LoggedEvent> {
+    const where = `${this.#name}: tail`;
+    const finished = (next: number) => control.unsubscribed || (control.stopAt !== undefined && next > control.stopAt);
+    if (finished(from)) return;
+    const consumer = await this.#io('tail', () => this.#js!.consumers.get(this.#location.stream, {
+      filterSubjects: this.#subjects.all, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#streamSeqOf(from),
+    }));
+    const messages = await this.#io('tail', () => consumer.consume({ max_messages: 1000, idle_heartbeat: 1000, expires: 2000 }));
+    control.wake = () => { if (finished(expected)) messages.stop(); };
+    let pending: LoggedEvent[] = [];
+    let expected = from;
+    try {
+      for await (const m of messages) {
+        if (m.subject === this.#subjects.void) {
+          // A dead writer's batch: what was held of it never becomes visible.
+          this.#voids = await this.#readVoids();
+          pending = [];
+          continue;
+        }
+        if (this.#meshSeqOf(m.seq) === undefined) continue;
+        const { seq, batch } = this.#headersOf(m.headers, m.seq, where);
+        if (seq < expected) continue;
+        if (seq !== expected + pending.length) throw missingEvents(expected + pending.length, seq - 1, where);
+        pending.push(decodeEvent(m.data, seq));
+        if (seq === batch[1]) {
+          this.#lastSeq = Math.max(this.#lastSeq, seq);
+          for (const event of pending) {
+            if (finished(event.seq)) return;
+            yield event;
+          }
+          expected = seq + 1;
+          pending = [];
+          if (finished(expected)) return;
+        }
+      }
+    } finally {
+      control.wake = undefined;
+      messages.stop();
+    }
+  }
+
+  async #valueAt(seq: number, where: string): Promise<Uint8Array> {
+    const streamSeq = this.#streamSeqOf(seq);
+    const m = await this.#jsm!.direct.getMessage(this.#location.stream, { seq: streamSeq }).catch((err: unknown) => {
+      if (/no message found|not found/i.test(String((err as Error).message))) throw missingEvents(seq, seq, where);
+      throw new MeshfoldError('STORE_IO', `${where}: ${(err as Error).message}`);
+    });
+    return m.data;
+  }
+
+  async #eventAt(seq: number, where: string): Promise<LoggedEvent> {
+    return decodeEvent(await this.#valueAt(seq, where), seq);
+  }
+
+  async #lastStreamSeqOf(subject: string): Promise<number | undefined> {
+    const m = await this.#jsm!.direct.getMessage(this.#location.stream, { last_by_subj: subject }).catch((err: unknown) => {
+      if (/no message found|not found/i.test(String((err as Error).message))) return undefined;
+      throw new MeshfoldError('STORE_IO', `${this.#name}: ${(err as Error).message}`);
+    });
+    return m?.seq;
+  }
+
+  async #direct(query: { seq: number }, where: string): Promise<StoredMsg> {
+    return this.#io(where, () => this.#jsm!.direct.getMessage(this.#location.stream, query));
+  }
+
+  #headersOf(h: MsgHdrs | undefined, streamSeq: number, where: string): { seq: number; batch: [number, number] } {
+    const seq = Number(h?.get(HEADER_SEQ));
+    const batch = (h?.get(HEADER_BATCH) ?? '').split('-').map(Number);
+    const sound = Number.isSafeInteger(seq) && batch.length === 2 && batch.every(Number.isSafeInteger) && batch[0]! <= seq && seq <= batch[1]!;
+    if (!sound || (this.#meshSeqOf(streamSeq) !== undefined && this.#meshSeqOf(streamSeq) !== seq)) {
+      const at = this.#meshSeqOf(streamSeq) ?? seq;
+      throw new MeshfoldError('STORE_CORRUPT_VALUE', `${where}: event at seq ${at}: corrupt message headers (stream sequence ${streamSeq})`, { seq: at });
+    }
+    return { seq, batch: batch as [number, number] };
+  }
+
+  // --- seq mapping: stream sequence = seq + the voided messages before it
+
+  #streamSeqOf(seq: number): number {
+    let streamSeq = seq;
+    for (const [from, to] of this.#voids) if (from <= streamSeq) streamSeq += to - from + 1;
+    return streamSeq;
+  }
+
+  #meshSeqOf(streamSeq: number): number | undefined {
+    let before = 0;
+    for (const [from, to] of this.#voids) {
+      if (streamSeq >= from && streamSeq <= to) return undefined;
+      if (to < streamSeq) before += to - from + 1;
+    }
+    return streamSeq - before;
+  }
+
+  // --- subjects, buckets, helpers
+
+  #eventSubject(event: LoggedEvent): string {
+    return this.#objectSubject(identityOfObject(event.object) ?? '');
+  }
+
+  #objectSubject(identity: string): string {
+    return `${this.#subjects.events.slice(0, -1)}${encodeIdentity(identity)}`;
+  }
+
+  async #snapshotStore(create: boolean): Promise<ObjectStore | undefined> {
+    if (this.#snapshots) return this.#snapshots;
+    const bucket = `meshfold_${this.#location.stream}_snapshots`;
+    if (!create && !(await this.#streamExists(`OBJ_${bucket}`))) return undefined;
+    this.#snapshots = await this.#io('snapshots', () => this.#js!.views.os(bucket, { replicas: this.#options.replicas ?? 1 }));
+    return this.#snapshots;
+  }
+
+  async #metaBucket(create: boolean): Promise<KV | undefined> {
+    if (this.#meta) return this.#meta;
+    const bucket = `meshfold_${this.#location.stream}_meta`;
+    if (!create && !(await this.#streamExists(`KV_${bucket}`))) return undefined;
+    this.#meta = await this.#io('meta', () => this.#js!.views.kv(bucket, { replicas: this.#options.replicas ?? 1, history: 1 }));
+    return this.#meta;
+  }
+
+  async #streamExists(name: string): Promise<boolean> {
+    return this.#jsm!.streams.info(name).then(() => true, () => false);
+  }
+
+  async #readSnapshot(store: ObjectStore, seq: number): Promise<StoredSnapshot | undefined> {
+    const value = await this.#io('snapshotAtOrBefore', () => store.getBlob(snapshotName(seq)));
+    return value ? this.#decodeSnapshotOrReport(seq, value) : undefined;
+  }
+
+  #decodeSnapshotOrReport(seq: number, value: Uint8Array): StoredSnapshot | undefined {
+    try {
+      return decodeSnapshot(value, seq);
+    } catch (err) {
+      if (!isMeshfoldError(err)) throw err;
+      this.#report({ code: err.code, message: `${this.#name}: ${err.message}; ignored`, seq });
+      return undefined;
+    }
+  }
+
+  #report(report: StoreReport): void {
+    this.#options.onReport?.(report);
+  }
+
+  async #io<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isMeshfoldError(err)) throw err;
+      if (this.#status !== 'open' && this.#status !== 'opening') throw new MeshfoldError('STORE_NOT_OPEN', `${this.#name}: ${operation}: log is ${this.#status}`);
+      throw new MeshfoldError('STORE_IO', `${this.#name}: ${operation}: ${(err as Error).message}`);
+    }
+  }
+
+  #requireWritable(operation: string): void {
+    this.#requireOpen(operation);
+    if (this.#options.readOnly) throw new MeshfoldError('STORE_READ_ONLY', `${this.#name}: ${operation}: log is open read-only`);
+  }
+
+  #requireOpen(operation: string): void {
+    if (this.#status !== 'open') throw new MeshfoldError('STORE_NOT_OPEN', `${this.#name}: ${operation}: log is ${this.#status}`);
+  }
+}
+
+/**
+ * The header set by hand: the client leaves `expect.lastSequence` out when it is 0, and a first
+ * append to an empty stream must be fenced too.
+ */
+function withExpectedLast(h: MsgHdrs | undefined, expectLast: number): MsgHdrs {
+  const out = h ?? headers();
+  out.set('Nats-Expected-Last-Sequence', String(expectLast));
+  return out;
+}
+
+/** How `close` and unsubscribing reach a running tail. */
+interface TailControl {
+  unsubscribed: boolean;
+  /** The last seq to deliver before completing, set when the log closes. */
+  stopAt?: number;
+  /** Stops the consumer if the tail is done: set while it runs. */
+  wake?: () => void;
+}
+
+/** base64url of the identity: any Kubernetes name becomes one subject token (no `.`, `*`, `>`). */
+function encodeIdentity(identity: string): string {
+  return identity === '' ? '_' : Buffer.from(identity, 'utf8').toString('base64url');
+}
+
+function decodeIdentity(token: string): string | undefined {
+  return token === '_' ? undefined : Buffer.from(token, 'base64url').toString('utf8');
+}
+
+/** Fixed width, so object names sort as seqs do. */
+function snapshotName(seq: number): string {
+  return `seq-${String(seq).padStart(16, '0')}`;
+}
+
+function seqOfSnapshotName(name: string): number | undefined {
+  const match = /^seq-(\d{16})$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+function checkSeqArgument(name: string, value: number): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer seq, got ${String(value)}`);
+}
