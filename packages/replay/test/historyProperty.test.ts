@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
 import { watchStream } from '@meshfold/testing';
 import { EventLog } from '@meshfold/store';
-import { historyJson, type HistoryEntry } from '../src/queries/historyJson.js';
+import { historyJson, type HistoryEntry } from '../src/index.js';
 import { relistNote } from '../src/queries/relistNote.js';
 import { safeIdentity } from '../src/queries/safeIdentity.js';
 
