@@ -1,14 +1,23 @@
 /**
  * The README's first command: record the bundled demo stream (the istio#25678 relabel story and a
  * few more services) into a fresh local log, then inspect it the way an operator would.
+ * `--log LOCATION` records into that log instead (`nats://127.0.0.1:4222/DEMO`: a JetStream
+ * stream), which must not hold events yet: the steps name seqs of the demo stream.
  */
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMeshfoldError } from '@meshfold/core';
 import { main } from '@meshfold/replay';
+import { EventLog } from '@meshfold/store';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const log = `${root}.meshfold-demo/log`;
 const stream = `${root}scripts/demo/demo-stream.json`;
+const given = process.argv.indexOf('--log');
+const log = given >= 0 ? process.argv[given + 1] : `${root}.meshfold-demo/log`;
+if (!log) {
+  process.stderr.write('usage: npm run demo [-- --log DIR|nats://host:port/STREAM]\n');
+  process.exit(2);
+}
 
 const steps: [string, string[]][] = [
   ['Record the demo watch stream', ['record', '--log', log, stream]],
@@ -21,12 +30,30 @@ const steps: [string, string[]][] = [
   ['Replay and verify the whole log', ['verify', '--log', log]],
 ];
 
-rmSync(`${root}.meshfold-demo`, { recursive: true, force: true });
+if (given < 0) rmSync(`${root}.meshfold-demo`, { recursive: true, force: true });
+else if (await heldEvents(log) > 0) {
+  // Never deletes a log it was given: it may be someone's.
+  process.stderr.write(`${log} already holds events; the demo needs an empty log: give another stream name or directory\n`);
+  process.exit(2);
+}
 for (const [title, args] of steps) {
   process.stdout.write(`\n### ${title}\n$ meshfold ${args.join(' ').replaceAll(root, '')}\n`);
   const code = await main(args);
   if (code !== 0) {
     process.exitCode = code;
     break;
+  }
+}
+
+/** The events a log holds; 0 when there is no log there yet. */
+async function heldEvents(location: string): Promise<number> {
+  try {
+    const existing = await EventLog.open(location, { readOnly: true });
+    const held = existing.lastSeq;
+    await existing.close();
+    return held;
+  } catch (err) {
+    if (isMeshfoldError(err) && err.code === 'STORE_NOT_FOUND') return 0;
+    throw err;
   }
 }

@@ -27,7 +27,10 @@ import { isChecksummed } from './valueCodec.js';
 
 /** Options of a JetStream log. */
 export interface JetStreamEventLogOptions extends EventLogOptions {
-  /** Replicas of a stream this log creates (1, or 3 on a three-node cluster). Default: 1. */
+  /**
+   * Replicas of a stream this log creates (1, or 3 on a three-node cluster). Default: 1. Its
+   * snapshot and meta buckets get the stream's replicas, also when another process created it.
+   */
   replicas?: number;
   /** Connection options passed to the NATS client (credentials, TLS); `servers` comes from the location. */
   connection?: Partial<ConnectionOptions>;
@@ -36,12 +39,16 @@ export interface JetStreamEventLogOptions extends EventLogOptions {
    * for a dead writer's and voids it (a live writer finishes its batch within this). Default: 10 s.
    */
   abandonedBatchMs?: number;
+  /**
+   * How long an append keeps retrying while the cluster cannot take it (a crashed stream leader:
+   * nats-server 2.9 elects the next one 4 to 9 s later). Default: 30 s.
+   */
+  failoverMs?: number;
 }
 
 const HEADER_SEQ = 'Meshfold-Seq';
 /** `first-last`: the seqs of the batch the message belongs to; a batch is visible once its last message is. */
 const HEADER_BATCH = 'Meshfold-Batch';
-const PUBLISH_ATTEMPTS = 5;
 
 /** Credentials from the environment, as the NATS tools read them; never from the command line. */
 export function natsAuthOptions(env: NodeJS.ProcessEnv = process.env): Partial<ConnectionOptions> {
@@ -85,6 +92,8 @@ export class JetStreamEventLog implements EventLog {
   #snapshots: ObjectStore | undefined;
   #meta: KV | undefined;
   #lastSeq = 0;
+  /** The stream's replica count, also its buckets'. */
+  #replicas = 1;
   /** The stream's last sequence as this writer left it: what the next publish expects. */
   #streamLast = 0;
   #lastEpochMs = 0;
@@ -330,9 +339,9 @@ export class JetStreamEventLog implements EventLog {
     } catch (err) {
       throw reject(`state cannot be encoded (${(err as Error).message})`);
     }
-    await this.#writes.run(() => this.#io('putSnapshot', async () => {
-      await (await this.#snapshotStore(true))!.putBlob({ name: snapshotName(seq) }, value);
-    }));
+    const store = (await this.#snapshotStore(true))!;
+    // Retried through a leader election: a snapshot written twice is the same object.
+    await this.#writes.run(() => this.#io('putSnapshot', () => this.#retrying(() => store.putBlob({ name: snapshotName(seq) }, value))));
   }
 
   async snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined> {
@@ -390,11 +399,14 @@ export class JetStreamEventLog implements EventLog {
     this.#snapshots = undefined;
     this.#meta = undefined;
     this.#broken = undefined;
-    const exists = await this.#jsm.streams.info(this.#location.stream).then(() => true, (err: unknown) => {
-      if (/stream not found/i.test(String((err as Error).message))) return false;
+    const existing = await this.#jsm.streams.info(this.#location.stream).catch((err: unknown) => {
+      if (/stream not found/i.test(String((err as Error).message))) return undefined;
       throw new MeshfoldError('STORE_IO', `${where}: ${(err as Error).message}`);
     });
-    if (!exists) {
+    // Snapshots and checked ranges are replicated as the stream is, whoever created it: on an
+    // R1 bucket, the crash of the one node holding it would stall every append of an R3 stream.
+    this.#replicas = existing?.config.num_replicas ?? this.#options.replicas ?? 1;
+    if (!existing) {
       if (this.#options.readOnly) throw new MeshfoldError('STORE_NOT_FOUND', `${where}: there is no stream ${this.#location.stream}`);
       await this.#io('open', () => this.#jsm!.streams.add({
         name: this.#location.stream, subjects: [this.#subjects.all], storage: StorageType.File,
@@ -402,7 +414,13 @@ export class JetStreamEventLog implements EventLog {
         allow_direct: true, max_msgs: -1, max_bytes: -1, max_age: 0,
       }));
     }
-    if (!this.#options.readOnly) await this.#genesis();
+    if (!this.#options.readOnly) {
+      await this.#genesis();
+      // Created now, while the cluster is presumably whole: a replicated bucket cannot be
+      // created while one of its nodes is down, and a writer should not find that out mid-recording.
+      await this.#snapshotStore(true);
+      await this.#metaBucket(true);
+    }
     const end = await this.#committedEnd();
     if (end.unfinished && !this.#options.readOnly) await this.#voidUnfinished(end.unfinished);
     else {
@@ -488,18 +506,27 @@ export class JetStreamEventLog implements EventLog {
     const first = this.#lastSeq + 1;
     const last = this.#lastSeq + plan.events.length;
     const where = `${this.#name}: append`;
-    // Pipelined: each message expects the one before it, so none can land out of place.
-    const published = plan.events.map((event, i) => {
+    const publish = (i: number, retry: boolean) => {
       const h = headers();
-      h.set(HEADER_SEQ, String(event.seq));
+      h.set(HEADER_SEQ, String(plan.events[i]!.seq));
       h.set(HEADER_BATCH, `${first}-${last}`);
-      return this.#publish(this.#eventSubject(event), plan.values[i]!.slice(), this.#streamLast + i, h, where);
-    });
-    const results = await Promise.allSettled(published);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+      return this.#publish(this.#eventSubject(plan.events[i]!), plan.values[i]!.slice(), this.#streamLast + i, h, where, retry);
+    };
+    try {
+      // Pipelined: each message expects the one before it, so none can land out of place.
+      const results = await Promise.allSettled(plan.events.map((_, i) => publish(i, false)));
+      const firstFailed = results.findIndex((r) => r.status === 'rejected');
+      if (firstFailed >= 0) {
+        const reason = (results[firstFailed] as PromiseRejectedResult).reason;
+        if (!(reason instanceof Unavailable)) throw reason;
+        // The cluster could not take a message (e.g. electing a leader): the rest failed behind
+        // it, so they are sent again one by one, in order, with the same message ids (a copy the
+        // stream already holds is acknowledged as a duplicate, not stored twice).
+        for (let i = firstFailed; i < plan.events.length; i++) await publish(i, true);
+      }
+    } catch (err) {
       // The stream's end is unknown to this writer now; a half-written batch stays invisible.
-      this.#broken = failed.reason instanceof MeshfoldError ? failed.reason : new MeshfoldError('STORE_IO', `${where}: ${String(failed.reason)}`);
+      this.#broken = err instanceof MeshfoldError ? err : new MeshfoldError('STORE_IO', `${where}: ${String((err as Error)?.message ?? err)}`);
       throw this.#broken;
     }
     this.#streamLast += plan.events.length;
@@ -508,22 +535,29 @@ export class JetStreamEventLog implements EventLog {
     if (checkedBy !== undefined) {
       // Only a hint that saves replays work: written after the events, so it can lag, never lead.
       this.#checked = extendChecked(this.#checked, first, last, checkedBy);
-      const meta = (await this.#metaBucket(true))!;
-      await this.#io('append', () => meta.put('checked', encodeChecked(this.#checked)));
+      // The events are stored by now: a hint that cannot be written (the cluster is away longer
+      // than `failoverMs`) is reported, and the append still succeeds.
+      try {
+        const meta = (await this.#metaBucket(true))!;
+        await this.#retrying(() => meta.put('checked', encodeChecked(this.#checked)));
+      } catch (err) {
+        this.#report({ code: 'STORE_IO', message: `${where}: checked ranges not saved (replays validate these events again): ${(err as Error).message}`, seq: last });
+      }
     }
     return plan.events.map((event) => event.seq);
   }
 
   /**
-   * One message, expecting the stream to end at `expectLast`. Retried with the same message id
-   * (the server drops the second copy) when the cluster cannot answer, e.g. while it elects a
-   * new leader; a wrong last sequence means another writer: STORE_LOG_IN_USE.
+   * One message, expecting the stream to end at `expectLast`. A wrong last sequence means another
+   * writer: STORE_LOG_IN_USE. When the cluster cannot answer (no stream leader, a timeout), `retry`
+   * sends it again with the same message id until `failoverMs` has passed; without it, that is
+   * thrown as `Unavailable` for the caller to retry in order.
    */
-  async #publish(subject: string, data: Uint8Array, expectLast: number, h: MsgHdrs | undefined, where: string): Promise<void> {
+  async #publish(subject: string, data: Uint8Array, expectLast: number, h: MsgHdrs | undefined, where: string, retry = true): Promise<void> {
     // This writer's own id: a retry of its message is a duplicate, another writer's never is.
     const msgID = `${this.#writerId}-${expectLast + 1}`;
-    let lastError: unknown;
-    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+    const deadline = Date.now() + (this.#options.failoverMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
       try {
         const ack = await this.#js!.publish(subject, data, { msgID, headers: withExpectedLast(h, expectLast), timeout: 5000 });
         if (ack.seq !== expectLast + 1) throw new MeshfoldError('STORE_LOG_IN_USE', `${where}: another writer appended to stream ${this.#location.stream}`);
@@ -532,13 +566,28 @@ export class JetStreamEventLog implements EventLog {
         if (isMeshfoldError(err)) throw err;
         const message = String((err as Error).message);
         if (/wrong last sequence/i.test(message)) {
+          // Behind a message that failed, this is that failure, not another writer.
+          if (!retry) throw new Unavailable(message);
           throw new MeshfoldError('STORE_LOG_IN_USE', `${where}: another writer appended to stream ${this.#location.stream} (expected it to end at ${expectLast})`);
         }
-        lastError = err;
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+        if (!retry) throw new Unavailable(message);
+        if (Date.now() >= deadline) throw new MeshfoldError('STORE_IO', `${where}: ${message} (for ${this.#options.failoverMs ?? 30_000} ms)`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
       }
     }
-    throw new MeshfoldError('STORE_IO', `${where}: ${String((lastError as Error)?.message ?? lastError)}`);
+  }
+
+  /** `fn` again, backing off, while the cluster cannot answer it, until `failoverMs` has passed. */
+  async #retrying<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.#options.failoverMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (isMeshfoldError(err) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   // --- reading
@@ -688,7 +737,7 @@ export class JetStreamEventLog implements EventLog {
     if (this.#snapshots) return this.#snapshots;
     const bucket = `meshfold_${this.#location.stream}_snapshots`;
     if (!create && !(await this.#streamExists(`OBJ_${bucket}`))) return undefined;
-    this.#snapshots = await this.#io('snapshots', () => this.#js!.views.os(bucket, { replicas: this.#options.replicas ?? 1 }));
+    this.#snapshots = await this.#io('snapshots', () => this.#js!.views.os(bucket, { replicas: this.#replicas }));
     return this.#snapshots;
   }
 
@@ -696,7 +745,7 @@ export class JetStreamEventLog implements EventLog {
     if (this.#meta) return this.#meta;
     const bucket = `meshfold_${this.#location.stream}_meta`;
     if (!create && !(await this.#streamExists(`KV_${bucket}`))) return undefined;
-    this.#meta = await this.#io('meta', () => this.#js!.views.kv(bucket, { replicas: this.#options.replicas ?? 1, history: 1 }));
+    this.#meta = await this.#io('meta', () => this.#js!.views.kv(bucket, { replicas: this.#replicas, history: 1 }));
     return this.#meta;
   }
 
@@ -752,6 +801,9 @@ function withExpectedLast(h: MsgHdrs | undefined, expectLast: number): MsgHdrs {
   out.set('Nats-Expected-Last-Sequence', String(expectLast));
   return out;
 }
+
+/** A pipelined publish the cluster did not take; its batch is then sent again in order. */
+class Unavailable extends Error {}
 
 /** How `close` and unsubscribing reach a running tail. */
 interface TailControl {

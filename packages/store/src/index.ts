@@ -10,4 +10,5 @@ export type { StoreReport } from './StoreReport.js';
 export { FORMAT_VERSION, isChecksummed } from './valueCodec.js';
 export { loadState, replayOnto, type LoadStateOptions } from './loadState.js';
 export { stateAt } from './stateAt.js';
+export { followLog, type FollowLogOptions } from './followLog.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';
