@@ -1,4 +1,3 @@
 // Types of index.js: core's compiled declarations for the same module.
 export * from '../core/dist/test/support/arbitraries.js';
 export * from '../core/dist/test/support/canonicalJson.js';
-export * from '../store/dist/test/support/natsServer.js';

@@ -5,4 +5,3 @@
 // @meshfold/core does not have to export test code (and depend on fast-check) to its users.
 export * from '../core/dist/test/support/arbitraries.js';
 export * from '../core/dist/test/support/canonicalJson.js';
-export * from '../store/dist/test/support/natsServer.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cliJson, cliOk, DEMO_STREAM, recordSummary, runCli } from './support/cli.js';
-import { startNatsServer, type NatsServer } from '@meshfold/testing';
+import { startNatsServer, type NatsServer } from './support/natsServer.js';
 
 let server: NatsServer;
 test.before(async () => { server = await startNatsServer(); });

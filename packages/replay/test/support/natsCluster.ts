@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, NATS_SERVER } from '@meshfold/testing';
+import { freePort, NATS_SERVER } from './natsServer.js';
 
 /** One node of a test's JetStream cluster: stopped and started again on the same ports and store. */
 export interface ClusterNode {
