@@ -49,8 +49,7 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
     for (const event of batch) {
       const object = safeIdentity(event);
       const own = object === key;
-      const note = relistNote(event);
-      const origin = event.origin ? { origin: { sync: event.origin.sync }, note: note! } : {};
+      const origin = event.origin ? { origin: { sync: event.origin.sync }, note: relistNote(event)! } : {};
       try {
         const { deltas } = own ? projector.apply(event, event.seq) : projector.replay(event, event.seq);
         const relevant = own ? [...deltas] : deltas.filter(involves);
