@@ -456,7 +456,9 @@ export class JetStreamEventLog implements EventLog {
     const streamLast = info.state.last_seq;
     this.#voids = await this.#readVoids();
     if (streamLast === 0) return { lastSeq: 0, streamLast };
-    const last = await this.#direct({ seq: streamLast }, where);
+    // From the leader, as streams.info was: a replica may not have the stream's last message yet.
+    const last = await this.#leaderGet({ seq: streamLast }, 'open');
+    if (!last) throw missingEvents(this.#meshSeqOf(streamLast) ?? streamLast, this.#meshSeqOf(streamLast) ?? streamLast, where);
     if (last.subject === this.#subjects.void) return { lastSeq: this.#meshSeqOf(streamLast - 1) ?? 0, streamLast };
     const { seq, batch } = this.#headersOf(last.header, streamLast, where);
     if (seq === batch[1]) return { lastSeq: seq, streamLast };
@@ -486,7 +488,8 @@ export class JetStreamEventLog implements EventLog {
   }
 
   async #readVoids(): Promise<Void[]> {
-    const marker = await this.#jsm!.direct.getMessage(this.#location.stream, { last_by_subj: this.#subjects.void }).catch(() => undefined);
+    // From the leader: a replica's older marker would map seqs to the wrong messages.
+    const marker = await this.#leaderGet({ last_by_subj: this.#subjects.void }, 'open');
     if (!marker) return [];
     try {
       const voids = JSON.parse(new TextDecoder().decode(marker.data)) as Void[];
@@ -609,23 +612,54 @@ export class JetStreamEventLog implements EventLog {
   /**
    * Messages on `subject` from stream sequence `start` to `end`, through an ordered consumer,
    * with their seqs (the stream sequence less the voided ones before it). Voided messages skipped.
+   * `end` is a message on `subject` the stream leader stored. The consumer may be served by a
+   * replica still catching up (a node just restarted), which runs out before `end`: then the
+   * leader is asked whether `end` exists, and if it does, reading resumes after the last message
+   * delivered once the replica has it (bounded by `failoverMs`). If the leader has no `end`
+   * either, the caller finds the gap and names it.
    */
   async *#consume(subject: string, start: number, end: number, headersOnly: boolean): AsyncGenerator<{ seq: number; value?: Uint8Array }> {
-    if (start > end) return;
-    const consumer = await this.#io('read', () => this.#js!.consumers.get(this.#location.stream, {
-      filterSubjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start, headers_only: headersOnly,
-    }));
-    const messages = await this.#io('read', () => consumer.consume({ max_messages: this.#options.readBatchSize ?? 1000 }));
-    try {
-      for await (const m of messages) {
-        const streamSeq = m.seq;
-        const seq = this.#meshSeqOf(streamSeq);
-        if (seq !== undefined) yield { seq, ...(!headersOnly && { value: m.data }) };
-        if (streamSeq >= end || m.info.pending === 0) break;
+    let next = start;
+    const deadline = Date.now() + (this.#options.failoverMs ?? 30_000);
+    while (next <= end) {
+      const consumer = await this.#io('read', () => this.#js!.consumers.get(this.#location.stream, {
+        filterSubjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: next, headers_only: headersOnly,
+      }));
+      const messages = await this.#io('read', () => consumer.consume({ max_messages: this.#options.readBatchSize ?? 1000 }));
+      try {
+        for await (const m of messages) {
+          const streamSeq = m.seq;
+          next = streamSeq + 1;
+          const seq = this.#meshSeqOf(streamSeq);
+          if (seq !== undefined) yield { seq, ...(!headersOnly && { value: m.data }) };
+          if (streamSeq >= end || m.info.pending === 0) break;
+        }
+      } finally {
+        messages.stop();
       }
-    } finally {
-      messages.stop();
+      if (next > end || !(await this.#leaderHas(end))) return;
+      if (Date.now() >= deadline) {
+        throw new MeshfoldError('STORE_IO', `${this.#name}: read: the replica serving stream sequences ${next}..${end} has not caught up with the stream leader in ${this.#options.failoverMs ?? 30_000} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Whether the stream leader holds stream sequence `streamSeq` (not a replica's possibly older view). */
+  async #leaderHas(streamSeq: number): Promise<boolean> {
+    return (await this.#leaderGet({ seq: streamSeq }, 'read')) !== undefined;
+  }
+
+  /**
+   * A message as the stream leader has it, or undefined if it has none. Direct gets are answered
+   * by any replica, which may lag; the leader's answer is the committed truth, so it decides
+   * wherever a stale answer would read as damage or hide the newest message of a subject.
+   */
+  async #leaderGet(query: { seq: number } | { last_by_subj: string }, operation: string): Promise<StoredMsg | undefined> {
+    return this.#io(operation, () => this.#jsm!.streams.getMessage(this.#location.stream, query).catch((err: unknown) => {
+      if (/no message found|not found/i.test(String((err as Error).message))) return undefined;
+      throw err;
+    }));
   }
 
   /** Replays committed events from `from`, then follows every writer's batches as they complete. */
@@ -670,11 +704,14 @@ export class JetStreamEventLog implements EventLog {
     }
   }
 
+  /** A direct get (any replica); one that has not got the message yet is overruled by the leader. */
   async #valueAt(seq: number, where: string): Promise<Uint8Array> {
     const streamSeq = this.#streamSeqOf(seq);
-    const m = await this.#jsm!.direct.getMessage(this.#location.stream, { seq: streamSeq }).catch((err: unknown) => {
-      if (/no message found|not found/i.test(String((err as Error).message))) throw missingEvents(seq, seq, where);
-      throw new MeshfoldError('STORE_IO', `${where}: ${(err as Error).message}`);
+    const m = await this.#jsm!.direct.getMessage(this.#location.stream, { seq: streamSeq }).catch(async (err: unknown) => {
+      if (!/no message found|not found/i.test(String((err as Error).message))) throw new MeshfoldError('STORE_IO', `${where}: ${(err as Error).message}`);
+      const fromLeader = await this.#leaderGet({ seq: streamSeq }, 'get');
+      if (!fromLeader) throw missingEvents(seq, seq, where);
+      return fromLeader;
     });
     return m.data;
   }
@@ -683,16 +720,9 @@ export class JetStreamEventLog implements EventLog {
     return decodeEvent(await this.#valueAt(seq, where), seq);
   }
 
+  /** From the leader: a lagging replica would name an older message of the subject as its last. */
   async #lastStreamSeqOf(subject: string): Promise<number | undefined> {
-    const m = await this.#jsm!.direct.getMessage(this.#location.stream, { last_by_subj: subject }).catch((err: unknown) => {
-      if (/no message found|not found/i.test(String((err as Error).message))) return undefined;
-      throw new MeshfoldError('STORE_IO', `${this.#name}: ${(err as Error).message}`);
-    });
-    return m?.seq;
-  }
-
-  async #direct(query: { seq: number }, where: string): Promise<StoredMsg> {
-    return this.#io(where, () => this.#jsm!.direct.getMessage(this.#location.stream, query));
+    return (await this.#leaderGet({ last_by_subj: subject }, 'read'))?.seq;
   }
 
   #headersOf(h: MsgHdrs | undefined, streamSeq: number, where: string): { seq: number; batch: [number, number] } {
