@@ -266,9 +266,16 @@ export class JetStreamEventLog implements EventLog {
   async identities(prefix: string): Promise<string[]> {
     this.#requireOpen('identities');
     const info = await this.#io('identities', () => this.#jsm!.streams.info(this.#location.stream, { subjects_filter: this.#subjects.events }));
-    const found = Object.keys(info.state.subjects ?? {})
+    let found = Object.keys(info.state.subjects ?? {})
       .map((subject) => decodeIdentity(subject.slice(this.#subjects.events.length - 1)))
       .filter((identity): identity is string => identity !== undefined && identity.startsWith(prefix));
+    // A subject counts every message stored on it, also those of a voided batch or of one not
+    // finished yet: only then is each object checked for a committed event, one get each.
+    const voidedEvents = this.#voids.some(([from, to]) => to > from);
+    if (voidedEvents || info.state.last_seq > this.#streamSeqOf(this.#lastSeq)) {
+      const committed = await Promise.all(found.map(async (identity) => (await this.lastSeqOf(identity)) > 0));
+      found = found.filter((_, i) => committed[i]);
+    }
     // Byte order, as LevelDB's index keys sort.
     return found.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   }

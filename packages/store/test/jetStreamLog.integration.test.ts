@@ -31,7 +31,8 @@ async function publishRaw(url: string, stream: string, messages: { seq: number; 
     const h = headers();
     h.set('Meshfold-Seq', String(seq));
     h.set('Meshfold-Batch', batch);
-    await js.publish(`meshfold.${stream}.ev.raw`, body, { headers: h });
+    // On the subject of the object the body holds, as a writer would have published it.
+    await js.publish(`meshfold.${stream}.ev.${Buffer.from(`WorkloadEntry/shop/we-${seq}`).toString('base64url')}`, body, { headers: h });
   }
   await nc.close();
 }
@@ -106,6 +107,7 @@ test('a batch a dead writer left unfinished is invisible, and the next writer vo
   const reader = await open({ readOnly: true });
   assert.is(reader.lastSeq, 1);
   assert.equal((await collect(reader.read())).map((e) => e.seq), [1]);
+  assert.equal(await reader.identities('WorkloadEntry/'), ['WorkloadEntry/shop/we-1'], 'an object only in the unfinished batch is not listed');
   // A writer while that batch may still be finishing is refused; once it is old, it is voided.
   assert.is((await failure(open())).code, 'STORE_LOG_IN_USE');
   const next = await open({ abandonedBatchMs: 0 });
@@ -117,6 +119,7 @@ test('a batch a dead writer left unfinished is invisible, and the next writer vo
   const later = await open({ readOnly: true });
   assert.is(later.lastSeq, 3);
   assert.equal((await collect(later.read())).map((e) => e.object.metadata.name), ['we-1', 'we-20', 'we-21']);
+  assert.equal(await later.identities('WorkloadEntry/'), ['WorkloadEntry/shop/we-1', 'WorkloadEntry/shop/we-20', 'WorkloadEntry/shop/we-21'], 'objects only in the voided batch are not listed');
 });
 
 test('EventLog.open takes a nats:// location', async (context) => {
