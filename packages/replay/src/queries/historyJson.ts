@@ -32,8 +32,8 @@ const READ_BATCH = 1000;
  * holds — its own events' shard lists included — comes from events of objects in its namespace,
  * found through the log's object index. Of those, only what `historyReads` picks is read and
  * folded: the object's own events (with full deltas), events of the other kind while it exists
- * (their association deltas), and for the rest only the last event of each object before each
- * point where its version is used. The fold is the projector's own, so the answer is exactly a
+ * (their association deltas), and of the rest only each object's last event before each of the
+ * object's own events. The fold is the projector's own, so the answer is exactly a
  * replay's; the state it holds between those points is not any state of the log, and nothing but
  * this history looks at it.
  */
@@ -68,12 +68,11 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
   // The last seq of each other object applied (or tried), by its seq list.
   const applied = new Map<readonly number[], number>();
   let next = 0;
-  let at = 0;
   for await (const batch of readInBatches(log, reads.seqs)) {
     for (const event of batch) {
       while (next < own.length && own[next]!.seq < event.seq) applyOwn(own[next++]!);
-      const objectSeqs = reads.objectSeqs[at]!;
-      if (reads.roles[at++] === 'watch') {
+      const objectSeqs = reads.objectSeqs(event.seq);
+      if (reads.role(event.seq) === 'watch') {
         const relevant = tryReplay(projector, event)?.filter(involves) ?? [];
         if (relevant.length > 0) entries.push(entry(event, relevant));
       } else if (!tryReplay(projector, event)) {
@@ -125,9 +124,9 @@ async function namespaceObjects(log: EventLog, kind: string, namespace: string, 
 }
 
 /** The events at `seqs` in order, in batches, the next one read while the caller folds the last. */
-async function* readInBatches(log: EventLog, seqs: readonly number[]): AsyncGenerator<LoggedEvent[]> {
+async function* readInBatches(log: EventLog, seqs: Float64Array): AsyncGenerator<LoggedEvent[]> {
   const read = (from: number) => {
-    const events = log.getMany(seqs.slice(from, from + READ_BATCH));
+    const events = log.getMany(Array.from(seqs.subarray(from, from + READ_BATCH)));
     // Left unawaited when the caller stops early (a failure of its own): its failure then matters no more.
     events.catch(() => {});
     return events;
