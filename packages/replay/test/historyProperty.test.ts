@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
-import { watchStream } from '@meshfold/testing';
-import { EventLog } from '@meshfold/store';
+import { isMeshfoldError, nameKey, parseObjectKey, Projector, PROJECTOR_VERSION, type Delta, type LoggedEvent } from '@meshfold/core';
+import { watchEvent, watchStream } from '@meshfold/testing';
+import { EventLog, type AppendEvent } from '@meshfold/store';
 import { historyJson, type HistoryEntry } from '../src/index.js';
 import { relistNote } from '../src/queries/relistNote.js';
 import { safeIdentity } from '../src/queries/safeIdentity.js';
@@ -47,6 +47,40 @@ test('history read from the object\'s namespace equals a replay of the whole log
       await log.append(stream); // raw: invalid events reach this log, as from an older projector
       const events: LoggedEvent[] = [];
       for await (const batch of log.readBatches()) events.push(...batch);
+      for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, key);
+    } finally {
+      await log.close();
+    }
+  }), { numRuns: RUNS });
+});
+
+/**
+ * Long logs, where each object has many events between another's, so that history reads only the
+ * last of a run of them (and falls back on the one before when that one is invalid); some events
+ * come from relists, and the log holds snapshots, which history must not need to be right.
+ */
+test('history equals a replay of the whole log on long logs with relists and snapshots', async () => {
+  const relisted = fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined, freq: 4 });
+  const stream = fc.array(fc.tuple(watchEvent, relisted), { minLength: 1, maxLength: 150 });
+  await fc.assert(fc.asyncProperty(stream, fc.integer({ min: 1, max: 20 }), async (pairs, snapshotEvery) => {
+    const log = await EventLog.openMemory();
+    try {
+      await log.append(pairs.map(([event, sync]): AppendEvent => (sync === undefined ? event : { ...event, origin: { sync } })));
+      const events: LoggedEvent[] = [];
+      for await (const batch of log.readBatches()) events.push(...batch);
+      const projector = new Projector();
+      for (const event of events) {
+        try {
+          projector.replay(event, event.seq);
+        } catch (err) {
+          if (!isMeshfoldError(err)) throw err;
+          projector.skip(event.seq);
+        }
+        if (event.seq % snapshotEvery === 0) {
+          const state = projector.toSnapshot();
+          await log.putSnapshot(event.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+        }
+      }
       for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, key);
     } finally {
       await log.close();

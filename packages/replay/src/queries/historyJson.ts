@@ -2,6 +2,7 @@ import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type L
 import type { EventLog } from '@meshfold/store';
 import { relistNote } from './relistNote.js';
 import { safeIdentity } from './safeIdentity.js';
+import { historyReads } from './historyReads.js';
 
 /** One event in an object's history and what it changed. */
 export interface HistoryEntry {
@@ -29,8 +30,12 @@ const READ_BATCH = 1000;
  * The fold never crosses namespaces: a ServiceEntry selects only WorkloadEntries of its own
  * namespace and endpoint shards are keyed (host, namespace). So every delta an object's history
  * holds — its own events' shard lists included — comes from events of objects in its namespace,
- * and only those are read, through the log's object index. Only the object's own events need full
- * deltas; the others are replayed, which still returns the association deltas looked for.
+ * found through the log's object index. Of those, only what `historyReads` picks is read and
+ * folded: the object's own events (with full deltas), events of the other kind while it exists
+ * (their association deltas), and of the rest only each object's last event before each of the
+ * object's own events. The fold is the projector's own, so the answer is exactly a
+ * replay's; the state it holds between those points is not any state of the log, and nothing but
+ * this history looks at it.
  */
 export async function historyJson(log: EventLog, key: string): Promise<{ object: string; entries: HistoryEntry[] }> {
   const { kind, namespace, name } = parseObjectKey(key)!;
@@ -42,37 +47,80 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
   const ownSeqs = await log.seqsOf(key, { to });
   // An object the log never saw has no history: no event about another can involve it.
   if (ownSeqs.length === 0) return { object: key, entries: [] };
-  const seqs = await namespaceSeqs(log, namespace, to);
+  const [own, others] = await Promise.all([log.getMany(ownSeqs), namespaceObjects(log, kind, namespace, key, to)]);
+  const reads = historyReads(ownSeqs, existsAfter(own, key), others);
+
   const projector = new Projector();
   const entries: HistoryEntry[] = [];
-  for await (const batch of readInBatches(log, seqs)) {
+  const entry = (event: LoggedEvent, deltas: Delta[], error?: { code: string; message: string }): HistoryEntry => ({
+    seq: event.seq, time: event.time, type: event.type, object: safeIdentity(event), deltas,
+    ...(error && { error }), ...(event.origin && { origin: { sync: event.origin.sync }, note: relistNote(event)! }),
+  });
+  const applyOwn = (event: LoggedEvent) => {
+    try {
+      entries.push(entry(event, [...projector.apply(event, event.seq).deltas]));
+    } catch (err) {
+      if (!isMeshfoldError(err)) throw err;
+      projector.skip(event.seq);
+      entries.push(entry(event, [], { code: err.code, message: err.message }));
+    }
+  };
+  // The last seq of each other object applied (or tried), by its seq list.
+  const applied = new Map<readonly number[], number>();
+  let next = 0;
+  for await (const batch of readInBatches(log, reads.seqs)) {
     for (const event of batch) {
-      const object = safeIdentity(event);
-      const own = object === key;
-      const origin = event.origin ? { origin: { sync: event.origin.sync }, note: relistNote(event)! } : {};
-      try {
-        const { deltas } = own ? projector.apply(event, event.seq) : projector.replay(event, event.seq);
-        const relevant = own ? [...deltas] : deltas.filter(involves);
-        if (own || relevant.length > 0) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: relevant, ...origin });
-      } catch (err) {
-        if (!isMeshfoldError(err)) throw err;
-        projector.skip(event.seq);
-        if (own) entries.push({ seq: event.seq, time: event.time, type: event.type, object, deltas: [], error: { code: err.code, message: err.message }, ...origin });
+      while (next < own.length && own[next]!.seq < event.seq) applyOwn(own[next++]!);
+      const objectSeqs = reads.objectSeqs(event.seq);
+      if (reads.role(event.seq) === 'watch') {
+        const relevant = tryReplay(projector, event)?.filter(involves) ?? [];
+        if (relevant.length > 0) entries.push(entry(event, relevant));
+      } else if (!tryReplay(projector, event)) {
+        // Its version is then the one before, as a replay of every event would have kept.
+        await applyLastValid(log, projector, objectSeqs.filter((seq) => seq > (applied.get(objectSeqs) ?? 0) && seq < event.seq));
       }
+      applied.set(objectSeqs, event.seq);
     }
   }
+  while (next < own.length) applyOwn(own[next++]!);
   return { object: key, entries };
 }
 
-/** The seqs, up to `to`, of every event about a ServiceEntry or WorkloadEntry of `namespace`, in order. */
-async function namespaceSeqs(log: EventLog, namespace: string, to: number): Promise<Float64Array> {
-  const identities = (await Promise.all(['ServiceEntry', 'WorkloadEntry'].map((kind) => log.identities(`${kind}/${namespace}/`)))).flat();
-  const perObject = await Promise.all(identities.map((identity) => log.seqsOf(identity, { to })));
-  const seqs = new Float64Array(perObject.reduce((n, s) => n + s.length, 0));
-  let at = 0;
-  for (const list of perObject) { seqs.set(list, at); at += list.length; }
-  // Each object's seqs are sorted, but events of different objects interleave: a typed sort is numeric.
-  return seqs.sort();
+/** Whether the object exists after each of its events: only its own events add or remove it. */
+function existsAfter(own: LoggedEvent[], key: string): boolean[] {
+  const alone = new Projector();
+  return own.map((event) => {
+    tryReplay(alone, event);
+    return alone.lookup(key) !== undefined;
+  });
+}
+
+/** Replays one event, or skips it when the fold refuses it: its association deltas, or undefined if refused. */
+function tryReplay(projector: Projector, event: LoggedEvent): readonly Delta[] | undefined {
+  try {
+    return projector.replay(event, event.seq).deltas;
+  } catch (err) {
+    if (!isMeshfoldError(err)) throw err;
+    projector.skip(event.seq);
+    return undefined;
+  }
+}
+
+/** Applies the last of `seqs` (one object's events) that the fold accepts, if any. */
+async function applyLastValid(log: EventLog, projector: Projector, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  const events = await log.getMany(seqs);
+  for (let i = events.length - 1; i >= 0; i--) if (tryReplay(projector, events[i]!)) return;
+}
+
+/** The seqs, up to `to`, of every other ServiceEntry and WorkloadEntry of `namespace`, and whether each is of the other kind. */
+async function namespaceObjects(log: EventLog, kind: string, namespace: string, key: string, to: number) {
+  const identities = (await Promise.all(['ServiceEntry', 'WorkloadEntry'].map((k) => log.identities(`${k}/${namespace}/`)))).flat()
+    .filter((identity) => identity !== key);
+  return Promise.all(identities.map(async (identity) => ({
+    seqs: await log.seqsOf(identity, { to }),
+    otherKind: !identity.startsWith(`${kind}/`),
+  })));
 }
 
 /** The events at `seqs` in order, in batches, the next one read while the caller folds the last. */
