@@ -41,7 +41,8 @@ export interface JetStreamEventLogOptions extends EventLogOptions {
   abandonedBatchMs?: number;
   /**
    * How long an append keeps retrying while the cluster cannot take it (a crashed stream leader:
-   * nats-server 2.9 elects the next one 4 to 9 s later). Default: 30 s.
+   * nats-server 2.9 elects the next one 4 to 9 s later), and an open waits for a cluster with no
+   * meta leader yet (just started) to elect one. Default: 30 s.
    */
   failoverMs?: number;
 }
@@ -392,9 +393,7 @@ export class JetStreamEventLog implements EventLog {
     } catch (err) {
       throw new MeshfoldError('STORE_IO', `${where}: cannot connect to ${this.#location.servers.join(',')}: ${(err as Error).message}`);
     }
-    this.#jsm = await (this.#nc.jetstreamManager() as Promise<JetStreamManager & { direct: DirectStreamAPI }>).catch((err: unknown) => {
-      throw new MeshfoldError('STORE_IO', `${where}: JetStream is not enabled on the server (${(err as Error).message})`);
-    });
+    this.#jsm = await this.#manager(where);
     this.#js = this.#nc.jetstream();
     this.#snapshots = undefined;
     this.#meta = undefined;
@@ -432,6 +431,31 @@ export class JetStreamEventLog implements EventLog {
     const meta = await this.#metaBucket(false);
     const checked = meta && await this.#io('open', () => meta.get('checked'));
     this.#checked = decodeChecked(checked?.value);
+  }
+
+  /**
+   * The JetStream manager, once the cluster has a meta leader: a cluster just started (or one
+   * that lost its quorum) leaves JetStream's requests unanswered until it elects one, so they are
+   * asked again until `failoverMs` has passed. A server without JetStream answers at once that
+   * nothing listens (no responders), and that fails at once.
+   */
+  async #manager(where: string): Promise<JetStreamManager & { direct: DirectStreamAPI }> {
+    const failoverMs = this.#options.failoverMs ?? 30_000;
+    const deadline = Date.now() + failoverMs;
+    for (let attempt = 0; ; attempt++) {
+      const timeout = Math.max(1000, Math.min(5000, deadline - Date.now()));
+      try {
+        return await (this.#nc!.jetstreamManager({ timeout }) as Promise<JetStreamManager & { direct: DirectStreamAPI }>);
+      } catch (err) {
+        const message = String((err as Error).message);
+        const leaderless = /timeout|temporarily unavailable/i.test(message);
+        if (!leaderless) throw new MeshfoldError('STORE_IO', `${where}: JetStream is not enabled on the server (${message})`);
+        if (Date.now() >= deadline) {
+          throw new MeshfoldError('STORE_IO', `${where}: JetStream did not answer for ${failoverMs} ms: the cluster has no meta leader (are most of its servers up?) (${message})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   /**
