@@ -154,7 +154,7 @@ export class JetStreamEventLog implements EventLog {
       this.#status = 'closing';
       await this.#writes.idle();
       const final = this.#lastSeq;
-      await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       try {
         await this.#nc?.drain();
       } catch {
