@@ -386,6 +386,9 @@ export class JetStreamEventLog implements EventLog {
     const where = `${this.#name}: open`;
     try {
       this.#nc = await connect({
+        // Without it the client builds two stack traces per publish (a recorder's main cost in the
+        // client); every error here becomes a coded one-line message, which never shows a stack.
+        noAsyncTraces: true,
         ...natsAuthOptions(), ...this.#options.connection, servers: this.#location.servers, name: 'meshfold',
         // Bounded: a query against a server that is not there fails instead of waiting forever.
         maxReconnectAttempts: this.#options.connection?.maxReconnectAttempts ?? 10,
