@@ -17,8 +17,8 @@ export interface FollowerLag {
  * whenever its input pauses), while a follower in another process — `followLog` piped into
  * `project()` — folds them. Each event's lag is when the follower had its delta less when the
  * recorder's append was acknowledged. Both processes read the same clock: the system's wall
- * clock at their start plus their monotonic clock since (`performance.timeOrigin + now()`),
- * which on one machine agree to well under a millisecond.
+ * clock at their start plus their monotonic clock since (`performance.timeOrigin + now()`): on
+ * one machine, one clock.
  */
 export async function followerLag(servers: string, replicas: number, events: number, rate: number, intervalMs = 50): Promise<FollowerLag> {
   const location = `${servers}/lag`;
