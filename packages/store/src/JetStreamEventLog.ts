@@ -448,7 +448,9 @@ export class JetStreamEventLog implements EventLog {
     for (let attempt = 0; ; attempt++) {
       const timeout = Math.max(1000, Math.min(5000, deadline - Date.now()));
       try {
-        return await (this.#nc!.jetstreamManager({ timeout }) as Promise<JetStreamManager & { direct: DirectStreamAPI }>);
+        // The probe's timeout is the wait's; the manager kept has the client's default for every later request.
+        await this.#nc!.jetstreamManager({ timeout });
+        return await (this.#nc!.jetstreamManager({ checkAPI: false }) as Promise<JetStreamManager & { direct: DirectStreamAPI }>);
       } catch (err) {
         const message = String((err as Error).message);
         const leaderless = /timeout|temporarily unavailable/i.test(message);
