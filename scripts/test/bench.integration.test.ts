@@ -18,6 +18,7 @@ const FIGURES = [
   'relabel.costRatio100kVs1k', 'check.checkSeconds', 'check.ratioToParse', 'operator.ratio', 'timeTravel.p50Ms', 'timeTravel.p99Ms', 'timeTravel.withoutSnapshots.p50Ms', 'timeTravel.withoutSnapshots.p99Ms',
   'history.p50Ms', 'history.p99Ms',
   'jetstream.record.ratio', 'jetstream.record.appendRatio', 'jetstream.replay.ratio', 'jetstream.storedBytesPerEvent',
+  'jetstream.singleNode.record.ratio', 'jetstream.singleNode.record.appendRatio', 'jetstream.singleNode.replay.ratio',
 ];
 
 /** Figures that may be 0 or below: a follower can fold an event a hair before its recorder has the acknowledgement. */

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { followerLag } from './followerLag.js';
 import { jetStreamThroughput } from './jetStreamThroughput.js';
 import { haveNatsServer, startCluster } from './natsCluster.js';
@@ -20,12 +21,13 @@ export async function jetStream(quick: boolean, dir: string, say: (text: string)
   const lagRate = 500;
   mkdirSync(dir, { recursive: true });
   say('jetstream: starting a three-node cluster on loopback');
-  const cluster = await startCluster(3, dir);
+  const cluster = await startCluster(3, join(dir, 'r3'));
+  let r3;
   try {
     const t = await jetStreamThroughput(cluster.servers, 3, { events: size.events, ses: 200, wes: 1000 }, dir, say);
     say(`jetstream R3: follower lag, another process following while ${lagRate} events/s are recorded`);
     const lag = await followerLag(cluster.servers, 3, size.lagEvents, lagRate);
-    return {
+    r3 = {
       replicas: 3,
       events: t.events,
       record: {
@@ -43,5 +45,34 @@ export async function jetStream(quick: boolean, dir: string, say: (text: string)
     };
   } finally {
     await cluster.stop();
+  }
+  // Once the cluster is gone, so that it takes no share of the machine.
+  return { ...r3, singleNode: await jetStreamSingleNode(quick, join(dir, 'r1'), say) };
+}
+
+/** The same record and replay ratios on one server (R1): what replication costs, next to the R3 figures. */
+async function jetStreamSingleNode(quick: boolean, dir: string, say: (text: string) => void) {
+  if (!haveNatsServer()) return { skipped: 'no nats-server' };
+  const events = quick ? 10_000 : 100_000;
+  mkdirSync(dir, { recursive: true });
+  say('jetstream: starting a single server on loopback');
+  const server = await startCluster(1, dir);
+  try {
+    const t = await jetStreamThroughput(server.servers, 1, { events, ses: 200, wes: 1000 }, dir, say);
+    return {
+      replicas: 1,
+      events: t.events,
+      record: {
+        eventsPerSec: Math.round(t.events / t.recordSeconds), rawPublishEventsPerSec: Math.round(t.events / t.rawPublishSeconds),
+        ratio: round(t.rawPublishSeconds / t.recordSeconds),
+        appendEventsPerSec: Math.round(t.events / t.appendSeconds), appendRatio: round(t.rawPublishSeconds / t.appendSeconds),
+      },
+      replay: {
+        eventsPerSec: Math.round(t.events / t.replaySeconds), rawConsumeEventsPerSec: Math.round(t.events / t.rawConsumeSeconds),
+        ratio: round(t.rawConsumeSeconds / t.replaySeconds),
+      },
+    };
+  } finally {
+    await server.stop();
   }
 }
