@@ -20,6 +20,7 @@ import { checkSeconds } from './lib/bench/checkCost.js';
 import { operatorMicros } from './lib/bench/operatorCost.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
+import { jetStream } from './lib/bench/jetStreamSection.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -171,6 +172,7 @@ try {
   const relabelFigures = relabel();
   const checkFigures = await check();
   const operatorFigures = operator();
+  const jetStreamFigures = await jetStream(quick, join(work, 'nats'), say);
   const cpu = cpus();
   process.stdout.write(`${JSON.stringify({
     quick,
@@ -182,6 +184,7 @@ try {
     timeTravel: travel,
     history: historyFigures,
     check: checkFigures,
+    jetstream: jetStreamFigures,
     churn: { events: size.churn, serviceEntries: size.churnSes, workloadEntries: size.churnWes, liveObjectsAtEnd: liveObjects },
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, node: process.version },
     seconds: round((performance.now() - started) / 1000, 1),

@@ -41,7 +41,8 @@ export interface JetStreamEventLogOptions extends EventLogOptions {
   abandonedBatchMs?: number;
   /**
    * How long an append keeps retrying while the cluster cannot take it (a crashed stream leader:
-   * nats-server 2.9 elects the next one 4 to 9 s later). Default: 30 s.
+   * nats-server 2.9 elects the next one 4 to 9 s later), and an open waits for a cluster with no
+   * meta leader yet (just started) to elect one. Default: 30 s.
    */
   failoverMs?: number;
 }
@@ -153,7 +154,7 @@ export class JetStreamEventLog implements EventLog {
       this.#status = 'closing';
       await this.#writes.idle();
       const final = this.#lastSeq;
-      await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       try {
         await this.#nc?.drain();
       } catch {
@@ -392,6 +393,9 @@ export class JetStreamEventLog implements EventLog {
     const where = `${this.#name}: open`;
     try {
       this.#nc = await connect({
+        // Without it the client builds two stack traces per publish (a recorder's main cost in the
+        // client); every error here becomes a coded one-line message, which never shows a stack.
+        noAsyncTraces: true,
         ...natsAuthOptions(), ...this.#options.connection, servers: this.#location.servers, name: 'meshfold',
         // Bounded: a query against a server that is not there fails instead of waiting forever.
         maxReconnectAttempts: this.#options.connection?.maxReconnectAttempts ?? 10,
@@ -399,9 +403,7 @@ export class JetStreamEventLog implements EventLog {
     } catch (err) {
       throw new MeshfoldError('STORE_IO', `${where}: cannot connect to ${this.#location.servers.join(',')}: ${(err as Error).message}`);
     }
-    this.#jsm = await (this.#nc.jetstreamManager() as Promise<JetStreamManager & { direct: DirectStreamAPI }>).catch((err: unknown) => {
-      throw new MeshfoldError('STORE_IO', `${where}: JetStream is not enabled on the server (${(err as Error).message})`);
-    });
+    this.#jsm = await this.#manager(where);
     this.#js = this.#nc.jetstream();
     this.#snapshots = undefined;
     this.#meta = undefined;
@@ -439,6 +441,33 @@ export class JetStreamEventLog implements EventLog {
     const meta = await this.#metaBucket(false);
     const checked = meta && await this.#io('open', () => meta.get('checked'));
     this.#checked = decodeChecked(checked?.value);
+  }
+
+  /**
+   * The JetStream manager, once the cluster has a meta leader: a cluster just started (or one
+   * that lost its quorum) leaves JetStream's requests unanswered until it elects one, so they are
+   * asked again until `failoverMs` has passed. A server without JetStream answers at once that
+   * nothing listens (no responders), and that fails at once.
+   */
+  async #manager(where: string): Promise<JetStreamManager & { direct: DirectStreamAPI }> {
+    const failoverMs = this.#options.failoverMs ?? 30_000;
+    const deadline = Date.now() + failoverMs;
+    for (let attempt = 0; ; attempt++) {
+      const timeout = Math.max(1000, Math.min(5000, deadline - Date.now()));
+      try {
+        // The probe's timeout is the wait's; the manager kept has the client's default for every later request.
+        await this.#nc!.jetstreamManager({ timeout });
+        return await (this.#nc!.jetstreamManager({ checkAPI: false }) as Promise<JetStreamManager & { direct: DirectStreamAPI }>);
+      } catch (err) {
+        const message = String((err as Error).message);
+        const leaderless = /timeout|temporarily unavailable/i.test(message);
+        if (!leaderless) throw new MeshfoldError('STORE_IO', `${where}: JetStream is not enabled on the server (${message})`);
+        if (Date.now() >= deadline) {
+          throw new MeshfoldError('STORE_IO', `${where}: JetStream did not answer for ${failoverMs} ms: the cluster has no meta leader (are most of its servers up?) (${message})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   /**

@@ -129,4 +129,15 @@ test('EventLog.open takes a nats:// location', async (context) => {
   assert.equal(await log.append(addedRange(1, 1)), [1]);
 });
 
+test('a closed log leaves no timer behind that would keep its process alive (a CLI command exits once done)', async (context) => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const log = await JetStreamEventLog.open({ servers: [context.server.url], stream: fresh() });
+  await log.append(addedRange(1, 2));
+  await log.close();
+  // The resources of the close itself are let go on the next turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(timers() <= before, `${timers()} timers after close, ${before} before open`);
+});
+
 test.run();

@@ -200,7 +200,7 @@ export const commandTable: readonly CommandSpec[] = [
       { flags: '--port', description: 'TCP port (0 = any free port)', fallback: 7070 },
       { flags: '--host', description: 'Address to bind; anything but loopback needs --expose', fallback: '127.0.0.1' },
       { flags: '--expose', description: 'Allow a non-loopback --host: the log is served, unauthenticated, to whoever can reach it', fallback: false },
-      { flags: '--follow', description: 'Stream events appended by this process to the page (Server-Sent Events; see record --serve)', fallback: false },
+      { flags: '--follow', description: 'Stream appended events to the page (Server-Sent Events): on LevelDB those of this process (see record --serve), on JetStream every writer\'s', fallback: false },
       { flags: '--dump', description: 'A proxy dump (as for check) to check at the selected seq: drift is highlighted in the endpoints panel (/api/check)' },
     ],
     examples: ['serve --log ./log   # then open http://127.0.0.1:7070/'],

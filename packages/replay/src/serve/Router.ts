@@ -16,6 +16,8 @@ export interface RouterOptions {
   guard?: (req: IncomingMessage) => void;
   /** Where server-side failures are reported. */
   warn: (text: string) => void;
+  /** Runs before a route answers (after the guard); throws a coded error to fail the request. */
+  prepare?: () => Promise<unknown>;
 }
 
 /** Exact-path GET routes. The inspector is read-only, so GET and HEAD are the only methods. */
@@ -45,6 +47,7 @@ export class Router {
         res.setHeader('allow', 'GET, HEAD');
         throw new MeshfoldError('SERVE_METHOD_NOT_ALLOWED', `${String(req.method)} ${url.pathname}: the inspector is read-only; use GET`);
       }
+      await this.#options.prepare?.();
       await route.handler({ req, res, query: new Query(url.searchParams, route.params) });
     } catch (err) {
       sendError(res, err, this.#options.warn);

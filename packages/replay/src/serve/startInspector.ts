@@ -52,7 +52,10 @@ export async function startInspector(log: EventLog, options: InspectorOptions = 
     warn,
   };
   const guard = hostGuard(host);
-  const router = new Router({ warn, ...(guard && { guard }) });
+  // Other processes append to a shared log (JetStream): each request first learns how far it
+  // reaches now, so every answer (`/api/summary`, the latest state) follows the recorder live.
+  const prepare = log.capabilities.sharedReaders ? () => log.refresh() : undefined;
+  const router = new Router({ warn, ...(guard && { guard }), ...(prepare && { prepare }) });
   logRoutes(router, context);
   pointRoutes(router, context);
   checkRoutes(router, context, options.dump);

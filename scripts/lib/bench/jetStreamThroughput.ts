@@ -1,0 +1,82 @@
+import { once } from 'node:events';
+import { createWriteStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'nats';
+import { Projector } from '@meshfold/core';
+import { main, type Io } from '@meshfold/replay';
+import { EventLog, replayOnto, type AppendEvent } from '@meshfold/store';
+import { churnEvents, kubectlJson } from '../scenario.js';
+import { rawConsumeSeconds, rawPublishSeconds, readStreamMessages } from './rawJetStream.js';
+
+export interface JetStreamThroughput {
+  events: number;
+  /** `meshfold record` of a kubectl stream (parse, validate, fold, append, snapshots). */
+  recordSeconds: number;
+  /** `EventLog.append` of the same events in batches of 1000: the backend's write path alone. */
+  appendSeconds: number;
+  /** The raw client publishing the same messages (baseline of both). */
+  rawPublishSeconds: number;
+  /** `replayOnto` from seq 1, as `verify` and a resuming service read. */
+  replaySeconds: number;
+  /** An ordered consumer reading the same messages and unpacking their bodies. */
+  rawConsumeSeconds: number;
+  /** What the stream holds per event, every header and index of the server included. */
+  storedBytesPerEvent: number;
+}
+
+const quietIo: Io = { out: () => {}, err: (t) => process.stderr.write(t), interactive: false, stdin: process.stdin };
+
+/**
+ * Record and replay on a JetStream log of `replicas`, each against the raw client doing the
+ * same with the same messages, on the same servers in the same run.
+ */
+export async function jetStreamThroughput(servers: string, replicas: number, churn: { events: number; ses: number; wes: number }, work: string, say: (text: string) => void): Promise<JetStreamThroughput> {
+  const input = join(work, 'js-churn.json');
+  const out = createWriteStream(input);
+  for (const event of churnEvents(churn)) if (!out.write(kubectlJson(event))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+
+  // The CLI creates a stream of one replica; a stream created first keeps its replicas.
+  const location = `${servers}/mesh`;
+  await (await EventLog.openNats(location, { replicas })).close();
+  say(`jetstream R${replicas}: meshfold record of ${churn.events} events`);
+  let start = performance.now();
+  const code = await main(['record', '--log', location, input], quietIo);
+  const recordSeconds = (performance.now() - start) / 1000;
+  if (code !== 0) throw new Error(`record exited ${code}`);
+  rmSync(input);
+
+  say(`jetstream R${replicas}: raw publish of the same messages (window of 1000 unacknowledged)`);
+  const messages = await readStreamMessages(servers, 'mesh');
+  const rawPublish = await rawPublishSeconds(servers, 'raw', replicas, messages);
+  const events = messages.length;
+  messages.length = 0;
+
+  say(`jetstream R${replicas}: EventLog.append of the same events, batches of 1000`);
+  const recorded = await EventLog.openNats(location, { readOnly: true });
+  const batches: AppendEvent[][] = [];
+  for await (const batch of recorded.readBatches()) batches.push(batch.map(({ type, object, time }) => ({ type, object, time })));
+  const appendLog = await EventLog.openNats(`${servers}/append`, { replicas });
+  start = performance.now();
+  for (const batch of batches) await appendLog.append(batch);
+  const appendSeconds = (performance.now() - start) / 1000;
+  await appendLog.close();
+  batches.length = 0;
+
+  say(`jetstream R${replicas}: replay from seq 1, then the raw ordered consumer`);
+  start = performance.now();
+  await replayOnto(recorded, new Projector(), recorded.lastSeq);
+  const replaySeconds = (performance.now() - start) / 1000;
+  await recorded.close();
+  const raw = await rawConsumeSeconds(servers, 'mesh');
+  if (raw.count !== events) throw new Error(`the raw consumer read ${raw.count} of ${events} events`);
+
+  const nc = await connect({ servers: servers.replace(/^nats:\/\//, '').split(',') });
+  const info = await (await nc.jetstreamManager()).streams.info('mesh');
+  await nc.close();
+  return {
+    events, recordSeconds, appendSeconds, rawPublishSeconds: rawPublish, replaySeconds, rawConsumeSeconds: raw.seconds,
+    storedBytesPerEvent: info.state.bytes / info.state.messages,
+  };
+}
