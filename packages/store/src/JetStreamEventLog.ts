@@ -100,6 +100,9 @@ export class JetStreamEventLog implements EventLog {
   #lastEpochMs = 0;
   #voids: Void[] = [];
   #checked: readonly CheckedRange[] = [];
+  /** The checked ranges changed since the write in flight took them. */
+  #checkedDirty = false;
+  #checkedSaving: Promise<void> | undefined;
   /** A publish failed half-way: the stream's end is unknown to this writer, so it writes no more. */
   #broken: MeshfoldError | undefined;
   readonly #writerId = randomUUID();
@@ -153,6 +156,7 @@ export class JetStreamEventLog implements EventLog {
       if (this.#status === 'closed') return;
       this.#status = 'closing';
       await this.#writes.idle();
+      await this.#checkedSaving;
       const final = this.#lastSeq;
       await Promise.race([Promise.all([...this.#closers].map((close) => close(final))), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       try {
@@ -572,18 +576,36 @@ export class JetStreamEventLog implements EventLog {
     this.#lastSeq = last;
     this.#lastEpochMs = plan.lastEpochMs;
     if (checkedBy !== undefined) {
-      // Only a hint that saves replays work: written after the events, so it can lag, never lead.
       this.#checked = extendChecked(this.#checked, first, last, checkedBy);
-      // The events are stored by now: a hint that cannot be written (the cluster is away longer
-      // than `failoverMs`) is reported, and the append still succeeds.
-      try {
-        const meta = (await this.#metaBucket(true))!;
-        await this.#retrying(() => meta.put('checked', encodeChecked(this.#checked)));
-      } catch (err) {
-        this.#report({ code: 'STORE_IO', message: `${where}: checked ranges not saved (replays validate these events again): ${(err as Error).message}`, seq: last });
-      }
+      this.#saveChecked(where, last);
     }
     return plan.events.map((event) => event.seq);
+  }
+
+  /**
+   * Checked ranges are only a hint that saves replays work, written after the events so it can
+   * lag, never lead. So an append does not wait for it: one write is in flight at a time, and
+   * the ranges appended meanwhile go in the next (a replicated put costs a round trip to a quorum,
+   * as much as a small batch). `close` waits for the last. A hint that cannot be written (the
+   * cluster is away longer than `failoverMs`) is reported, and the appends still succeed.
+   */
+  #saveChecked(where: string, seq: number): void {
+    this.#checkedDirty = true;
+    if (this.#checkedSaving) return;
+    this.#checkedSaving = (async () => {
+      try {
+        while (this.#checkedDirty) {
+          this.#checkedDirty = false;
+          const ranges = this.#checked;
+          const meta = (await this.#metaBucket(true))!;
+          await this.#retrying(() => meta.put('checked', encodeChecked(ranges)));
+        }
+      } catch (err) {
+        this.#report({ code: 'STORE_IO', message: `${where}: checked ranges not saved (replays validate these events again): ${(err as Error).message}`, seq });
+      } finally {
+        this.#checkedSaving = undefined;
+      }
+    })();
   }
 
   /**
