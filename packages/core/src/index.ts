@@ -26,6 +26,7 @@ export { stateHash } from './stateHash.js';
 // Reading kubectl's output: watch streams, lists and YAML, as kubectl writes and reads them.
 export {
   readInput,
+  readInputBatches,
   type InputItem, type InputEvent, type InputRejected, type InputSkipped, type InputError, type ReadInputOptions,
   type RawDocument,
 } from './input/readInput.js';

@@ -121,6 +121,18 @@ export async function* readInput(
   stream: AsyncIterable<Buffer | string>,
   opts: ReadInputOptions,
 ): AsyncIterable<InputItem> {
+  for await (const items of readInputBatches(stream, opts)) yield* items;
+}
+
+/**
+ * {@link readInput}, yielding the items of each chunk of the stream together (never an empty
+ * array): a consumer that handles many small events then pays for one asynchronous step per
+ * chunk instead of one per event.
+ */
+export async function* readInputBatches(
+  stream: AsyncIterable<Buffer | string>,
+  opts: ReadInputOptions,
+): AsyncIterable<InputItem[]> {
   const decoder = new StringDecoder('utf8');
   const maxDocumentChars = opts.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
   let splitter: DocumentSplitter | undefined;
@@ -164,11 +176,14 @@ export async function* readInput(
   for await (const chunk of stream) {
     // A string after bytes: first flush any incomplete character left by the bytes.
     const text = typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk);
-    if (text.length > 0) yield* feed(text);
+    const items = text.length > 0 ? feed(text) : [];
+    if (items.length > 0) yield items;
   }
   const last = decoder.end();
-  if (last.length > 0) yield* feed(last);
-  if (splitter !== undefined) yield* interpretAll(splitter.end());
+  const lastItems = last.length > 0 ? feed(last) : [];
+  if (lastItems.length > 0) yield lastItems;
+  const rest = splitter !== undefined ? interpretAll(splitter.end()) : [];
+  if (rest.length > 0) yield rest;
 }
 
 const BOM = 0xfeff;

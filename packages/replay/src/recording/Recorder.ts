@@ -65,6 +65,8 @@ export class Recorder {
   #failed: { error: MeshfoldError; lost: number } | undefined;
   /** The time of the last event stamped (or of the log's last event): times never go back. */
   #lastEpochMs: number;
+  /** `#lastEpochMs` as the ISO string it was last stamped as. */
+  #lastStamp: string | undefined;
 
   private constructor(projected: ProjectedLog, options: RecorderOptions, lastEpochMs: number) {
     this.#projected = projected;
@@ -97,23 +99,35 @@ export class Recorder {
 
   /** Takes one item of the input: holds its event (appending a full batch), or reports why not. */
   async add(item: InputItem): Promise<void> {
+    if (this.#hold(item)) await this.flush();
+  }
+
+  /** {@link add} for each item in turn, without an asynchronous step per item. */
+  async addAll(items: readonly InputItem[]): Promise<void> {
+    for (const item of items) {
+      if (this.#hold(item)) await this.flush();
+    }
+  }
+
+  /** Holds an item's event, or reports why not; true when the batch held is full. */
+  #hold(item: InputItem): boolean {
     if (item.skipped) {
       this.skipped++;
       this.#options.err(`warning: ${item.skipped.code}: ${item.skipped.message}; skipped\n`);
-      return;
+      return false;
     }
     if (item.error) {
       this.rejected++;
       this.#options.err(`${item.error.code}: ${item.error.message}\n`);
-      return;
+      return false;
     }
-    if (!item.event) return;
+    if (!item.event) return false;
     this.read++;
     if (this.#options.verbose) this.#options.err(`read ${describeEvent(item)}\n`);
     // Stamped now, not when appended: an event held for a batch keeps the time it was read.
-    this.#pending.push({ item, event: { ...item.event, time: this.#stamp() } });
+    this.#pending.push({ item, event: { type: item.event.type, object: item.event.object, time: this.#stamp() } });
     this.#pendingChars += item.chars ?? 0;
-    if (this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS) await this.flush();
+    return this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS;
   }
 
   /** Appends every event held, as one atomic batch. */
@@ -274,8 +288,11 @@ export class Recorder {
    * times in seq order (its time index is one seek), and a recording must not fail over it.
    */
   #stamp(): string {
-    this.#lastEpochMs = Math.max((this.#options.now ?? Date.now)(), this.#lastEpochMs);
-    return new Date(this.#lastEpochMs).toISOString();
+    const ms = Math.max((this.#options.now ?? Date.now)(), this.#lastEpochMs);
+    // Most events of a stream are read within the same millisecond as the one before.
+    if (ms !== this.#lastEpochMs || this.#lastStamp === undefined) this.#lastStamp = new Date(ms).toISOString();
+    this.#lastEpochMs = ms;
+    return this.#lastStamp;
   }
 
   #fail(err: unknown, lost: number): MeshfoldError {

@@ -1,4 +1,4 @@
-import { isMeshfoldError, MeshfoldError, readInput, type InputItem } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, readInputBatches, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
 import { inputChunks, openInput } from './inputChunks.js';
 import type { Io } from '../io/Io.js';
@@ -78,15 +78,17 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
         if (stop.signal) break;
         const source = file === '-' ? '<stdin>' : file;
         const stream = openInput(file, io.stdin);
-        const items = readInput(inputChunks(stream, source), { source, delete: Boolean(options.delete) });
+        // Chunk by chunk: one asynchronous step (and one idle timer) per chunk, not per event.
+        const batches = readInputBatches(inputChunks(stream, source), { source, delete: Boolean(options.delete) });
         try {
-          for await (const item of onIdle(items, IDLE_FLUSH_MS, flush, stop.stopped)) {
+          for await (const items of onIdle(batches, IDLE_FLUSH_MS, flush, stop.stopped)) {
             if (set) {
-              set.push(item);
+              set.push(...items);
               continue;
             }
-            await recorder.add(item);
-            if (recorder.pending === 0) bar.update(recorder.appended, 0);
+            const appended = recorder.appended;
+            await recorder.addAll(items);
+            if (recorder.appended !== appended) bar.update(recorder.appended, 0);
           }
         } catch (err) {
           // Like any rejected input: reported, and the events read before it and the other inputs
