@@ -57,6 +57,7 @@ export { clusterName, endpointAddress, changedFields, deltaText, type FieldChang
 
 // Istio's rules, for checking objects before they reach the fold and explaining its answers.
 export { validateObject } from './validateObject.js';
+export { checkEvent } from './checkEvent.js';
 export { selects, needsDnsResolution } from './selects.js';
 export { labelValue } from './internal/labels.js';
 

@@ -1,6 +1,7 @@
 import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '@meshfold/core';
+import { FoldWorker } from './FoldWorker.js';
 
 export interface RecorderOptions {
   /** See ProjectedLog. Default 1000. */
@@ -16,6 +17,11 @@ export interface RecorderOptions {
   verbose?: boolean;
   /** Where rejections, warnings and verbose lines go (stderr in the CLI). */
   err: (text: string) => void;
+  /**
+   * Fold and snapshot in a worker thread (see FoldWorker) while this one reads, checks and
+   * appends. Not with `sync`, which reads the state. Default false.
+   */
+  foldInWorker?: boolean;
 }
 
 /** What one relist changed in the log. */
@@ -57,7 +63,7 @@ export class Recorder {
   rejected = 0;
   /** Objects of other kinds (a Service in the same file): not meshfold's to record. */
   skipped = 0;
-  readonly #projected: ProjectedLog;
+  readonly #projected: ProjectedLog | FoldWorker;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
   /** Characters of input the held events were read from (see {@link MAX_BATCH_CHARS}). */
@@ -68,7 +74,7 @@ export class Recorder {
   /** `#lastEpochMs` as the ISO string it was last stamped as. */
   #lastStamp: string | undefined;
 
-  private constructor(projected: ProjectedLog, options: RecorderOptions, lastEpochMs: number) {
+  private constructor(projected: ProjectedLog | FoldWorker, options: RecorderOptions, lastEpochMs: number) {
     this.#projected = projected;
     this.log = projected.log;
     this.firstSeq = projected.log.lastSeq + 1;
@@ -77,7 +83,10 @@ export class Recorder {
   }
 
   static async open(log: EventLog, options: RecorderOptions): Promise<Recorder> {
-    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
+    const snapshotEvery = options.snapshotEvery ?? 1000;
+    const projected = options.foldInWorker
+      ? await FoldWorker.open(log, { snapshotEvery, onNotice: (n) => options.err(`warning: ${n.code}: ${n.message}\n`) })
+      : await ProjectedLog.open(log, { snapshotEvery });
     const last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
     return new Recorder(projected, options, Number.isNaN(last) ? 0 : last);
   }
@@ -177,6 +186,7 @@ export class Recorder {
     }
     const result: SyncResult = { seq: 0, unchanged: 0, added: 0, modified: 0, removed: 0 };
     const batch: { item: InputItem; event: AppendEvent }[] = [];
+    if (this.#projected instanceof FoldWorker) throw new Error('Recorder.sync reads the state, which a recorder folding in a worker does not hold');
     const projector = this.#projected.projector;
     const present = [...listed.keys()].filter((key) => projector.lookup(key) !== undefined);
     const last = await this.#lastObjects(present);
@@ -272,6 +282,7 @@ export class Recorder {
         failure ??= err;
       }
     }
+    if (this.#projected instanceof FoldWorker) await this.#projected.close();
     return this.#failed?.error ?? failure;
   }
 

@@ -62,6 +62,8 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       snapshotEvery: options.snapshotEvery ?? 1000,
       batch: options.batch ?? 1000,
       verbose: Boolean(options.verbose),
+      // A relist compares the set with the state, which a worker's fold keeps out of reach.
+      foldInWorker: !options.sync,
       ...(options.now && { now: options.now }),
       err: (text) => io.err(text),
     });
