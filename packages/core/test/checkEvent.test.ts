@@ -42,4 +42,24 @@ test('checkEvent and the fold agree on every case of the validation tables, as A
   }
 });
 
+test('folding as checked the events checkEvent accepts reaches the state and notices of replaying every event', () => {
+  fc.assert(fc.property(watchStream(), (events) => {
+    const replayed = new Projector();
+    const checked = new Projector();
+    events.forEach((event, i) => {
+      const seq = i + 1;
+      let notice: unknown;
+      try {
+        notice = replayed.replay(event, seq).notice;
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        replayed.skip(seq);
+      }
+      if (errorOf(() => checkEvent(event, seq)) === undefined) assert.equal(checked.replay(event, seq, true).notice, notice, `event ${seq}`);
+      else checked.skip(seq);
+    });
+    assert.is(checked.hash(), replayed.hash());
+  }), { numRuns: RUNS });
+});
+
 test.run();

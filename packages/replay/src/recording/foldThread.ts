@@ -1,7 +1,7 @@
 /**
  * The worker thread of {@link FoldWorker}: folds the events the recording thread appended and
- * takes the snapshots it is to write. Everything it is sent was accepted by `checkEvent`, so the
- * fold refusing one is a bug, reported as a failure.
+ * takes the snapshots it is to write. Everything it is sent was accepted by `checkEvent`, so it
+ * is folded as checked (not validated twice); the fold refusing one is a bug, reported as a failure.
  */
 import { parentPort } from 'node:worker_threads';
 import { Projector, type WatchEvent } from '@meshfold/core';
@@ -30,7 +30,7 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
       const notices: (FromFoldThread & { kind: 'folded' })['notices'] = [];
       events.forEach((event, i) => {
         const seq = message.firstSeq + i;
-        const applied = projector.replay(event, seq);
+        const applied = projector.replay(event, seq, true); // checked by the recording thread
         if (applied.notice) notices.push({ seq, ...applied.notice });
       });
       sinceSnapshot += events.length;
