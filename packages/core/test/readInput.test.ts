@@ -331,4 +331,18 @@ test('readInputBatches yields the items of readInput, chunk by chunk, never an e
   }
 });
 
+test('keepText gives each watch event the text of its document, which parses to the same type and object; lists and plain objects get none', async () => {
+  for (const name of ['watch-pretty.json', 'watch.ndjson']) {
+    const items = await readFixture(name, { keepText: true });
+    const events = items.filter((item) => item.event);
+    assert.ok(events.length > 0);
+    for (const item of events) {
+      const parsed = JSON.parse(item.text!) as { type: unknown; object: unknown };
+      assert.equal({ type: parsed.type, object: parsed.object }, item.event);
+    }
+    assert.ok((await readFixture(name)).every((item) => item.text === undefined), 'no text unless asked');
+  }
+  assert.ok((await readFixture('list.json', { keepText: true })).every((item) => item.text === undefined));
+});
+
 test.run();

@@ -71,16 +71,22 @@ export class FoldWorker {
     return new FoldWorker(log, worker, options.onNotice);
   }
 
-  /** As `ProjectedLog.record`, without deltas; notices go to `onNotice` once the batch is folded. */
-  async record(events: readonly AppendEvent[]): Promise<RecordResult> {
+  /**
+   * As `ProjectedLog.record`, without deltas; notices go to `onNotice` once the batch is folded.
+   * `texts[i]`, when given, is JSON that parses to `events[i]`'s type and object (the document it
+   * was read from): handed on as it is instead of serialised again.
+   */
+  async record(events: readonly AppendEvent[], texts: readonly (string | undefined)[] = []): Promise<RecordResult> {
     if (this.#failure) throw this.#failure;
     const accepted: AppendEvent[] = [];
+    const json: string[] = [];
     const rejected: Rejection[] = [];
     const first = this.log.lastSeq + 1;
     events.forEach((event, index) => {
       try {
         checkEvent(event, first + accepted.length);
         accepted.push(event);
+        json.push(texts[index] ?? JSON.stringify({ type: event.type, object: event.object }));
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         rejected.push({ index, error: err });
@@ -88,8 +94,7 @@ export class FoldWorker {
     });
     const seqs = accepted.length > 0 ? await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }) : [];
     if (seqs.length > 0) {
-      const json = JSON.stringify(accepted.map(({ type, object }) => ({ type, object })));
-      this.#post({ kind: 'events', firstSeq: seqs[0]!, json });
+      this.#post({ kind: 'events', firstSeq: seqs[0]!, json: `[${json.join(',')}]` });
       this.#unfolded++;
       while (this.#unfolded >= MAX_UNFOLDED_BATCHES && !this.#failure) await new Promise<void>((resolve) => { this.#wake = resolve; });
     }

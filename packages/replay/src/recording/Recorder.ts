@@ -243,7 +243,10 @@ export class Recorder {
   async #append(batch: { item: InputItem; event: AppendEvent }[]): Promise<RecordResult> {
     let result: RecordResult;
     try {
-      result = await this.#projected.record(batch.map((p) => p.event));
+      const events = batch.map((p) => p.event);
+      result = this.#projected instanceof FoldWorker
+        ? await this.#projected.record(events, batch.map((p) => p.item.text))
+        : await this.#projected.record(events);
     } catch (err) {
       throw this.#fail(err, batch.length);
     }

@@ -81,7 +81,9 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
         const source = file === '-' ? '<stdin>' : file;
         const stream = openInput(file, io.stdin);
         // Chunk by chunk: one asynchronous step (and one idle timer) per chunk, not per event.
-        const batches = readInputBatches(inputChunks(stream, source), { source, delete: Boolean(options.delete) });
+        // Each event's text goes on to the fold thread as it was read (not with --sync: a relist
+        // holds every item of its set until the end).
+        const batches = readInputBatches(inputChunks(stream, source), { source, delete: Boolean(options.delete), keepText: !set });
         try {
           for await (const items of onIdle(batches, IDLE_FLUSH_MS, flush, stop.stopped)) {
             if (set) {
