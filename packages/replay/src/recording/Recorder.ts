@@ -87,7 +87,13 @@ export class Recorder {
     const projected = options.foldInWorker
       ? await FoldWorker.open(log, { snapshotEvery, onNotice: (n) => options.err(`warning: ${n.code}: ${n.message}\n`) })
       : await ProjectedLog.open(log, { snapshotEvery });
-    const last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
+    let last: number;
+    try {
+      last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
+    } catch (err) {
+      if (projected instanceof FoldWorker) await projected.close(); // its thread would keep the process alive
+      throw err;
+    }
     return new Recorder(projected, options, Number.isNaN(last) ? 0 : last);
   }
 
