@@ -2,11 +2,10 @@ import { sizeOf, type ProjectionState } from '@meshfold/core';
 
 /**
  * A snapshot holds every live object, so one every K events alone would make recording a mesh of
- * n objects cost O(n²) in snapshots (recording the 55k-object seed scenario spent 60% of its
- * time on them). Spacing snapshots at least an eighth of the live objects apart keeps their cost
- * per event constant. An eighth, because replaying an event past a snapshot costs about 8 times
- * what loading one object of it does: time travel then stays within about twice a snapshot's load
- * (seed scenario, 55k objects: recording 3.4 → 1.9 s; time travel p50 48 → 59 ms, p99 131 → 135 ms).
+ * n objects cost O(n²) in snapshots. Spacing snapshots at least an eighth of the live objects
+ * apart keeps their cost per event constant. An eighth, because replaying an event past a
+ * snapshot costs about eight times what loading one object of it does: time travel then stays
+ * within about twice a snapshot's load (README, "Snapshot spacing", has the measurements).
  */
 const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8;
 
