@@ -85,14 +85,16 @@ export class Projector {
 
   /**
    * Like {@link apply} but skips endpoint and service deltas (association deltas are free and
-   * still returned): for replay, where the resulting state is what matters.
+   * still returned): for replay, where the resulting state is what matters. `checked`: the event
+   * already passed `checkEvent` (a writer checked it before appending), so its object is not
+   * validated again; an event that would not pass must never be given as checked.
    */
-  replay(event: WatchEvent, seq = this.#seq + 1): ApplyResult {
-    return this.#step(event, seq, false);
+  replay(event: WatchEvent, seq = this.#seq + 1, checked = false): ApplyResult {
+    return this.#step(event, seq, false, checked);
   }
 
-  #step(event: WatchEvent, seq: number, emit: boolean): ApplyResult {
-    const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern);
+  #step(event: WatchEvent, seq: number, emit: boolean, checked = false): ApplyResult {
+    const paired = pairEvent((key) => this.lookup(key), event, seq, this.#intern, checked);
     this.#seq = seq;
     if (!paired.change) return { seq, deltas: NO_DELTAS, clusters: NO_CLUSTERS, notice: paired.notice };
     const previous = emit ? new Map<string, EndpointRecord[]>() : undefined;

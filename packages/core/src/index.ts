@@ -26,6 +26,7 @@ export { stateHash } from './stateHash.js';
 // Reading kubectl's output: watch streams, lists and YAML, as kubectl writes and reads them.
 export {
   readInput,
+  readInputBatches,
   type InputItem, type InputEvent, type InputRejected, type InputSkipped, type InputError, type ReadInputOptions,
   type RawDocument,
 } from './input/readInput.js';
@@ -56,6 +57,7 @@ export { clusterName, endpointAddress, changedFields, deltaText, type FieldChang
 
 // Istio's rules, for checking objects before they reach the fold and explaining its answers.
 export { validateObject } from './validateObject.js';
+export { checkEvent } from './checkEvent.js';
 export { selects, needsDnsResolution } from './selects.js';
 export { labelValue } from './internal/labels.js';
 

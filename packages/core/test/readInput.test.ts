@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readInput, type InputItem, type ReadInputOptions } from '../src/index.js';
+import { readInput, readInputBatches, type InputItem, type ReadInputOptions } from '../src/index.js';
 
 // Compiled tests run from dist/test: fixtures are found from the package root.
 const FIXTURES = new URL('../../test/fixtures/input/', import.meta.url);
@@ -317,6 +317,32 @@ test('streams a large watch stream: 50k events generated on the fly, read one ch
   assert.is(modified, total / 10);
   assert.is(last!.index, total - 1);
   assert.is(last!.event!.object.metadata.name, `vm-${total - 1}`);
+});
+
+test('readInputBatches yields the items of readInput, chunk by chunk, never an empty batch', async () => {
+  const data = readFileSync(fixtureUrl('watch-pretty.json'));
+  for (const seed of [1, 2, 3]) {
+    const flat = await collect(readInput(chunked(data, randomSizes(seed, 200)), { source: 'test' }));
+    const batches: InputItem[][] = [];
+    for await (const batch of readInputBatches(chunked(data, randomSizes(seed, 200)), { source: 'test' })) batches.push(batch);
+    assert.ok(batches.length > 1);
+    assert.ok(batches.every((batch) => batch.length > 0));
+    assert.equal(batches.flat(), flat);
+  }
+});
+
+test('keepText gives each watch event the text of its document, which parses to the same type and object; lists and plain objects get none', async () => {
+  for (const name of ['watch-pretty.json', 'watch.ndjson']) {
+    const items = await readFixture(name, { keepText: true });
+    const events = items.filter((item) => item.event);
+    assert.ok(events.length > 0);
+    for (const item of events) {
+      const parsed = JSON.parse(item.text!) as { type: unknown; object: unknown };
+      assert.equal({ type: parsed.type, object: parsed.object }, item.event);
+    }
+    assert.ok((await readFixture(name)).every((item) => item.text === undefined), 'no text unless asked');
+  }
+  assert.ok((await readFixture('list.json', { keepText: true })).every((item) => item.text === undefined));
 });
 
 test.run();

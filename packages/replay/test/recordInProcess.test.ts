@@ -1,8 +1,8 @@
 // `record` driven in-process with an injected log and input, for what a child process cannot
 // show cheaply: a write that fails (a full disk) and, later, the clock events are stamped with.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isMeshfoldError, type LoggedEvent } from '@meshfold/core';
-import { EventLog, LevelEventLog } from '@meshfold/store';
+import { isMeshfoldError, objectsOf, Projector, PROJECTOR_VERSION, type LoggedEvent, type ProjectorSnapshot } from '@meshfold/core';
+import { EventLog, LevelEventLog, replayOnto } from '@meshfold/store';
 import { MemoryLevel } from 'memory-level';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -101,6 +101,26 @@ test('each event gets the time it was read, not the time its batch was appended,
     `a ${at(t0)}`, `b ${at(t0 + 5_000)}`, `c ${at(t0 + 5_000)}`, `d ${at(t0 + 62_000)}`,
   ]);
   assert.is(io.stdout, 'recorded 4 events (seq 1..4); rejected 0; skipped 0\n');
+});
+
+test('a record folds, rejects, warns and snapshots as the log requires: invalid events reported, an unknown delete warned and kept, the last snapshot the replayed state', async () => {
+  const invalid = { type: 'ADDED', object: { ...workloadEntry('bad').object, spec: { address: '10.0.0.1', ports: { http: 70000 } } } };
+  const unknownDelete = { ...workloadEntry('ghost'), type: 'DELETED' };
+  const lines = [workloadEntry('a'), invalid, unknownDelete, workloadEntry('b'), { ...workloadEntry('a'), type: 'DELETED' }];
+  const log = await EventLog.openMemory();
+  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
+  const code = await record([], { log: 'memory', openLog: async () => log }, io);
+  assert.is(code, 1, io.stderr);
+  assert.is(io.stdout, 'recorded 4 events (seq 1..4); rejected 1; skipped 0\n');
+  assert.match(io.stderr, /INPUT_INVALID_OBJECT: <stdin>: document 1 \(line 2\): WorkloadEntry\/shop\/bad is invalid/);
+  assert.match(io.stderr, 'warning: INPUT_UNKNOWN_DELETE: DELETED WorkloadEntry/shop/ghost, which was never added');
+  await log.open();
+  const snapshot = await log.snapshotAtOrBefore(4, PROJECTOR_VERSION);
+  assert.is(snapshot?.seq, 4);
+  const replayed = await replayOnto(log, new Projector(), 4);
+  assert.is(snapshot!.hash, Projector.digest(replayed.toSnapshot()));
+  assert.equal(objectsOf(Projector.fromSnapshot(snapshot!.state as ProjectorSnapshot).state).map((o) => o.name), ['b']);
+  await log.close();
 });
 
 test.run();

@@ -1,19 +1,10 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, sizeOf, type Delta,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
-
-/**
- * A snapshot holds every live object, so one every K events alone would make recording a mesh of
- * n objects cost O(n²) in snapshots (recording the 55k-object seed scenario spent 60% of its
- * time on them). Spacing snapshots at least an eighth of the live objects apart keeps their cost
- * per event constant. An eighth, because replaying an event past a snapshot costs about 8 times
- * what loading one object of it does: time travel then stays within about twice a snapshot's load
- * (seed scenario, 55k objects: recording 3.4 → 1.9 s; time travel p50 48 → 59 ms, p99 131 → 135 ms).
- */
-const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8;
+import { snapshotSpacing } from './snapshotSpacing.js';
 
 /** Options of `ProjectedLog.open`: when to snapshot, whether to compute endpoint deltas, and how to load. */
 export interface ProjectedLogOptions extends LoadStateOptions {
@@ -95,8 +86,7 @@ export class ProjectedLog {
   }
 
   #snapshotSpacing(): number {
-    const { serviceEntries, workloadEntries } = sizeOf(this.projector.state);
-    return Math.max(this.#snapshotEvery, Math.ceil((serviceEntries + workloadEntries) / LIVE_OBJECTS_PER_SNAPSHOT_EVENT));
+    return snapshotSpacing(this.projector.state, this.#snapshotEvery);
   }
 
   /** Snapshots the current state now. */

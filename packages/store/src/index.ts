@@ -12,3 +12,4 @@ export { loadState, replayOnto, type LoadStateOptions } from './loadState.js';
 export { stateAt } from './stateAt.js';
 export { followLog, type FollowLogOptions } from './followLog.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';
+export { snapshotSpacing } from './snapshotSpacing.js';

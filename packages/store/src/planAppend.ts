@@ -72,8 +72,19 @@ function checkShape(input: AppendEvent, index: number): void {
   if (origin) throw malformed(`append: event [${index}] origin ${origin}`);
 }
 
+/**
+ * The last time string read and its epoch ms: a batch's events mostly carry the same time (a
+ * recorder stamps them as read), so each distinct string is parsed once.
+ */
+let lastTime: { text: string; epochMs: number | undefined } = { text: '', epochMs: undefined };
+
+function parsedTime(text: string): number | undefined {
+  if (text !== lastTime.text) lastTime = { text, epochMs: parseRfc3339(text) };
+  return lastTime.epochMs;
+}
+
 function givenTime(time: unknown, index: number, lastEpochMs: number): number {
-  const epochMs = typeof time === 'string' ? parseRfc3339(time) : undefined;
+  const epochMs = typeof time === 'string' ? parsedTime(time) : undefined;
   if (epochMs === undefined || epochMs < 0) {
     throw malformed(`append: event [${index}] time ${String(time)} is not an RFC 3339 time after 1970`);
   }

@@ -240,7 +240,7 @@ export class JsonDocumentSplitter {
                 if (rest !== undefined) return rest + s.slice(i + 1);
                 break;
               }
-              out.push({ line: this.docLine, value, chars: text.length });
+              out.push({ line: this.docLine, value, chars: text.length, text });
               this.mode = this.inArray ? Mode.ArraySeparator : Mode.Top;
               break;
             }
@@ -281,7 +281,7 @@ export class JsonDocumentSplitter {
       const text = s.slice(start, close + 2);
       try {
         const value: unknown = JSON.parse(text);
-        out.push({ line: this.line, value, chars: text.length });
+        out.push({ line: this.line, value, chars: text.length, text });
         this.line += countNewlines(text);
         this.prevNewline = false;
         this.fastPathMisses = 0;

@@ -21,6 +21,12 @@ export type InputItem = InputEvent | InputRejected | InputSkipped;
 /** An event read from an input. */
 export interface InputEvent extends InputPosition {
   event: WatchEvent;
+  /**
+   * With `keepText`: the JSON text of the watch event document (`{"type": …, "object": …}`) the
+   * event was parsed from, when the event is that whole document; it parses to the same type and
+   * object, so a writer can hand the text on instead of serialising the event again.
+   */
+  text?: string;
   error?: undefined;
   skipped?: undefined;
   watchStatus?: undefined;
@@ -29,6 +35,7 @@ export interface InputEvent extends InputPosition {
 /** A part of an input that was rejected: it is not an event of a kind meshfold records. */
 export interface InputRejected extends InputPosition {
   event?: undefined;
+  text?: undefined;
   error: InputError;
   skipped?: undefined;
   /**
@@ -44,6 +51,7 @@ export interface InputRejected extends InputPosition {
  */
 export interface InputSkipped extends InputPosition {
   event?: undefined;
+  text?: undefined;
   error?: undefined;
   skipped: InputError;
   watchStatus?: undefined;
@@ -87,6 +95,8 @@ export interface ReadInputOptions {
    * and skipped.
    */
   maxDocumentChars?: number;
+  /** Give each JSON watch event its document's text (`InputEvent.text`). Default false. */
+  keepText?: boolean;
 }
 
 /** A document cut out of the input by a splitter: its parsed value or why it does not parse. */
@@ -97,6 +107,8 @@ export interface RawDocument {
   error?: string;
   /** Characters of text the value was parsed from (set with `value`). */
   chars?: number;
+  /** The JSON text an object value was parsed from (JSON input only). */
+  text?: string;
 }
 
 interface DocumentSplitter {
@@ -121,6 +133,18 @@ export async function* readInput(
   stream: AsyncIterable<Buffer | string>,
   opts: ReadInputOptions,
 ): AsyncIterable<InputItem> {
+  for await (const items of readInputBatches(stream, opts)) yield* items;
+}
+
+/**
+ * {@link readInput}, yielding the items of each chunk of the stream together (never an empty
+ * array): a consumer that handles many small events then pays for one asynchronous step per
+ * chunk instead of one per event.
+ */
+export async function* readInputBatches(
+  stream: AsyncIterable<Buffer | string>,
+  opts: ReadInputOptions,
+): AsyncIterable<InputItem[]> {
   const decoder = new StringDecoder('utf8');
   const maxDocumentChars = opts.maxDocumentChars ?? DEFAULT_MAX_DOCUMENT_CHARS;
   let splitter: DocumentSplitter | undefined;
@@ -164,11 +188,14 @@ export async function* readInput(
   for await (const chunk of stream) {
     // A string after bytes: first flush any incomplete character left by the bytes.
     const text = typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk);
-    if (text.length > 0) yield* feed(text);
+    const items = text.length > 0 ? feed(text) : [];
+    if (items.length > 0) yield items;
   }
   const last = decoder.end();
-  if (last.length > 0) yield* feed(last);
-  if (splitter !== undefined) yield* interpretAll(splitter.end());
+  const lastItems = last.length > 0 ? feed(last) : [];
+  if (lastItems.length > 0) yield lastItems;
+  const rest = splitter !== undefined ? interpretAll(splitter.end()) : [];
+  if (rest.length > 0) yield rest;
 }
 
 const BOM = 0xfeff;
@@ -192,7 +219,12 @@ function interpret(doc: RawDocument, index: number, opts: ReadInputOptions): Inp
   if (doc.error !== undefined) return [malformed(at, doc.error)];
   const value = doc.value;
   if (!isRecord(value)) return [unsupported(at, `${describe(value)} is not a Kubernetes object`)];
-  if (isWatchEvent(value)) return fromWatchEvent(value, at);
+  if (isWatchEvent(value)) {
+    const items = fromWatchEvent(value, at);
+    const item = items[0];
+    if (opts.keepText && doc.text !== undefined && item?.event) item.text = doc.text;
+    return items;
+  }
   if (value.kind === 'List' || (typeof value.kind === 'string' && value.kind.endsWith('List') && 'items' in value)) {
     return fromList(value, at, opts);
   }

@@ -18,21 +18,22 @@ export interface PairResult {
  * Turns a watch event into an explicit (old, new) change. `old` always comes from `lookup`, the
  * last version seen — a DELETED payload's own labels are never trusted (istio#25678).
  * Throws `INPUT_UNSUPPORTED_KIND` / `INPUT_INVALID_OBJECT` without side effects; messages name the
- * object, and callers add where it came from (a seq, a file position).
+ * object, and callers add where it came from (a seq, a file position). `checked`: the event passed
+ * `checkEvent`, so its object and identity are not validated again.
  */
 export function pairEvent(
   lookup: (key: string) => ObjectRecord | undefined, event: WatchEvent, seq: number,
-  intern: Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'> = NO_INTERNING,
+  intern: Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'> = NO_INTERNING, checked = false,
 ): PairResult {
   const key = identityOf(event.object, seq);
   const old = lookup(key);
   if (event.type === 'DELETED') {
-    assertValidIdentity(event.object, key, seq);
+    if (!checked) assertValidIdentity(event.object, key, seq);
     if (old) return { change: { seq, key, old, new: undefined } };
     return { notice: unknownDelete(key) };
   }
   assertUpsert(event, key, seq);
-  return { change: { seq, key, old, new: toRecord(event.object, intern) } };
+  return { change: { seq, key, old, new: toRecord(event.object, intern, checked) } };
 }
 
 /**

@@ -14,12 +14,13 @@ import { compactSortedMap } from './compactSortedMap.js';
 type Intern = Pick<Interner, 'string' | 'map' | 'sortedMap' | 'keyed'>;
 
 /**
- * Validates a ServiceEntry or WorkloadEntry and turns it into its record.
+ * Validates a ServiceEntry or WorkloadEntry and turns it into its record; `checked`: it was
+ * validated already (by `checkEvent`), so it is not again.
  * Throws `INPUT_INVALID_OBJECT` naming the object and every broken field; nothing is returned
  * for an invalid object, so nothing of it can be applied.
  */
-export function toRecord(obj: KubeObject, intern: Intern = NO_INTERNING): ObjectRecord {
-  assertValidObject(obj);
+export function toRecord(obj: KubeObject, intern: Intern = NO_INTERNING, checked = false): ObjectRecord {
+  if (!checked) assertValidObject(obj);
   const istio = obj as IstioObject;
   return istio.kind === 'ServiceEntry'
     ? serviceEntryRecord(intern.string(namespaceOf(istio)), istio.metadata.name, istio.spec ?? {}, intern)

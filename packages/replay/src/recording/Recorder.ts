@@ -1,6 +1,7 @@
 import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type KubeObject, type ObjectRecord } from '@meshfold/core';
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '@meshfold/core';
+import { FoldWorker } from './FoldWorker.js';
 
 export interface RecorderOptions {
   /** See ProjectedLog. Default 1000. */
@@ -16,6 +17,11 @@ export interface RecorderOptions {
   verbose?: boolean;
   /** Where rejections, warnings and verbose lines go (stderr in the CLI). */
   err: (text: string) => void;
+  /**
+   * Fold and snapshot in a worker thread (see FoldWorker) while this one reads, checks and
+   * appends. Not with `sync`, which reads the state. Default false.
+   */
+  foldInWorker?: boolean;
 }
 
 /** What one relist changed in the log. */
@@ -57,7 +63,7 @@ export class Recorder {
   rejected = 0;
   /** Objects of other kinds (a Service in the same file): not meshfold's to record. */
   skipped = 0;
-  readonly #projected: ProjectedLog;
+  readonly #projected: ProjectedLog | FoldWorker;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
   /** Characters of input the held events were read from (see {@link MAX_BATCH_CHARS}). */
@@ -65,8 +71,10 @@ export class Recorder {
   #failed: { error: MeshfoldError; lost: number } | undefined;
   /** The time of the last event stamped (or of the log's last event): times never go back. */
   #lastEpochMs: number;
+  /** `#lastEpochMs` as the ISO string it was last stamped as. */
+  #lastStamp: string | undefined;
 
-  private constructor(projected: ProjectedLog, options: RecorderOptions, lastEpochMs: number) {
+  private constructor(projected: ProjectedLog | FoldWorker, options: RecorderOptions, lastEpochMs: number) {
     this.#projected = projected;
     this.log = projected.log;
     this.firstSeq = projected.log.lastSeq + 1;
@@ -75,8 +83,17 @@ export class Recorder {
   }
 
   static async open(log: EventLog, options: RecorderOptions): Promise<Recorder> {
-    const projected = await ProjectedLog.open(log, { snapshotEvery: options.snapshotEvery ?? 1000 });
-    const last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
+    const snapshotEvery = options.snapshotEvery ?? 1000;
+    const projected = options.foldInWorker
+      ? await FoldWorker.open(log, { snapshotEvery, onNotice: (n) => options.err(`warning: ${n.code}: ${n.message}\n`) })
+      : await ProjectedLog.open(log, { snapshotEvery });
+    let last: number;
+    try {
+      last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
+    } catch (err) {
+      if (projected instanceof FoldWorker) await projected.close(); // its thread would keep the process alive
+      throw err;
+    }
     return new Recorder(projected, options, Number.isNaN(last) ? 0 : last);
   }
 
@@ -97,23 +114,35 @@ export class Recorder {
 
   /** Takes one item of the input: holds its event (appending a full batch), or reports why not. */
   async add(item: InputItem): Promise<void> {
+    if (this.#hold(item)) await this.flush();
+  }
+
+  /** {@link add} for each item in turn, without an asynchronous step per item. */
+  async addAll(items: readonly InputItem[]): Promise<void> {
+    for (const item of items) {
+      if (this.#hold(item)) await this.flush();
+    }
+  }
+
+  /** Holds an item's event, or reports why not; true when the batch held is full. */
+  #hold(item: InputItem): boolean {
     if (item.skipped) {
       this.skipped++;
       this.#options.err(`warning: ${item.skipped.code}: ${item.skipped.message}; skipped\n`);
-      return;
+      return false;
     }
     if (item.error) {
       this.rejected++;
       this.#options.err(`${item.error.code}: ${item.error.message}\n`);
-      return;
+      return false;
     }
-    if (!item.event) return;
+    if (!item.event) return false;
     this.read++;
     if (this.#options.verbose) this.#options.err(`read ${describeEvent(item)}\n`);
     // Stamped now, not when appended: an event held for a batch keeps the time it was read.
-    this.#pending.push({ item, event: { ...item.event, time: this.#stamp() } });
+    this.#pending.push({ item, event: { type: item.event.type, object: item.event.object, time: this.#stamp() } });
     this.#pendingChars += item.chars ?? 0;
-    if (this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS) await this.flush();
+    return this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS;
   }
 
   /** Appends every event held, as one atomic batch. */
@@ -163,6 +192,7 @@ export class Recorder {
     }
     const result: SyncResult = { seq: 0, unchanged: 0, added: 0, modified: 0, removed: 0 };
     const batch: { item: InputItem; event: AppendEvent }[] = [];
+    if (this.#projected instanceof FoldWorker) throw new Error('Recorder.sync reads the state, which a recorder folding in a worker does not hold');
     const projector = this.#projected.projector;
     const present = [...listed.keys()].filter((key) => projector.lookup(key) !== undefined);
     const last = await this.#lastObjects(present);
@@ -219,7 +249,10 @@ export class Recorder {
   async #append(batch: { item: InputItem; event: AppendEvent }[]): Promise<RecordResult> {
     let result: RecordResult;
     try {
-      result = await this.#projected.record(batch.map((p) => p.event));
+      const events = batch.map((p) => p.event);
+      result = this.#projected instanceof FoldWorker
+        ? await this.#projected.record(events, batch.map((p) => p.item.text))
+        : await this.#projected.record(events);
     } catch (err) {
       throw this.#fail(err, batch.length);
     }
@@ -258,6 +291,7 @@ export class Recorder {
         failure ??= err;
       }
     }
+    if (this.#projected instanceof FoldWorker) await this.#projected.close();
     return this.#failed?.error ?? failure;
   }
 
@@ -274,8 +308,11 @@ export class Recorder {
    * times in seq order (its time index is one seek), and a recording must not fail over it.
    */
   #stamp(): string {
-    this.#lastEpochMs = Math.max((this.#options.now ?? Date.now)(), this.#lastEpochMs);
-    return new Date(this.#lastEpochMs).toISOString();
+    const ms = Math.max((this.#options.now ?? Date.now)(), this.#lastEpochMs);
+    // Most events of a stream are read within the same millisecond as the one before.
+    if (ms !== this.#lastEpochMs || this.#lastStamp === undefined) this.#lastStamp = new Date(ms).toISOString();
+    this.#lastEpochMs = ms;
+    return this.#lastStamp;
   }
 
   #fail(err: unknown, lost: number): MeshfoldError {

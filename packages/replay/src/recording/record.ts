@@ -1,4 +1,4 @@
-import { isMeshfoldError, MeshfoldError, readInput, type InputItem } from '@meshfold/core';
+import { isMeshfoldError, MeshfoldError, readInputBatches, type InputItem } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
 import { inputChunks, openInput } from './inputChunks.js';
 import type { Io } from '../io/Io.js';
@@ -62,6 +62,8 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
       snapshotEvery: options.snapshotEvery ?? 1000,
       batch: options.batch ?? 1000,
       verbose: Boolean(options.verbose),
+      // A relist compares the set with the state, which a worker's fold keeps out of reach.
+      foldInWorker: !options.sync,
       ...(options.now && { now: options.now }),
       err: (text) => io.err(text),
     });
@@ -78,15 +80,19 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
         if (stop.signal) break;
         const source = file === '-' ? '<stdin>' : file;
         const stream = openInput(file, io.stdin);
-        const items = readInput(inputChunks(stream, source), { source, delete: Boolean(options.delete) });
+        // Chunk by chunk: one asynchronous step (and one idle timer) per chunk, not per event.
+        // Each event's text goes on to the fold thread as it was read (not with --sync: a relist
+        // holds every item of its set until the end).
+        const batches = readInputBatches(inputChunks(stream, source), { source, delete: Boolean(options.delete), keepText: !set });
         try {
-          for await (const item of onIdle(items, IDLE_FLUSH_MS, flush, stop.stopped)) {
+          for await (const items of onIdle(batches, IDLE_FLUSH_MS, flush, stop.stopped)) {
             if (set) {
-              set.push(item);
+              set.push(...items);
               continue;
             }
-            await recorder.add(item);
-            if (recorder.pending === 0) bar.update(recorder.appended, 0);
+            const appended = recorder.appended;
+            await recorder.addAll(items);
+            if (recorder.appended !== appended) bar.update(recorder.appended, 0);
           }
         } catch (err) {
           // Like any rejected input: reported, and the events read before it and the other inputs

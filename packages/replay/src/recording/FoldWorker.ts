@@ -1,0 +1,162 @@
+import { Worker } from 'node:worker_threads';
+import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice } from '@meshfold/core';
+import { loadState, type AppendEvent, type EventLog, type RecordResult, type Rejection } from '@meshfold/store';
+
+/** What the recording thread sends the fold thread. */
+export type ToFoldThread =
+  | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number }
+  /** Events `firstSeq..` as the log holds them (`type` and `object`), as one JSON array. */
+  | { kind: 'events'; firstSeq: number; json: string }
+  | { kind: 'snapshot' };
+
+/** A snapshot the fold thread took: `Projector.toSnapshot()` and its digest. */
+export interface TakenSnapshot { seq: number; objects: string; hash: string }
+
+/** What the fold thread answers, in the order it was asked. */
+export type FromFoldThread =
+  | { kind: 'folded'; notices: (Notice & { seq: number })[]; snapshot?: TakenSnapshot }
+  | { kind: 'snapshot'; snapshot?: TakenSnapshot }
+  | { kind: 'failed'; message: string };
+
+/**
+ * Batches posted and not yet folded before `record` waits: the fold thread keeps up with the
+ * reading one, so this only bounds memory when it falls behind.
+ */
+const MAX_UNFOLDED_BATCHES = 4;
+
+/**
+ * `ProjectedLog` split over two threads, for `record`: this thread checks each event
+ * (`checkEvent`: whether the fold accepts an event does not depend on the state) and appends the
+ * accepted ones, while a worker thread folds them and takes the snapshots, which this thread then
+ * writes. Reading, parsing, checking and appending on one core, folding and snapshotting on the
+ * other, instead of all of it on one.
+ *
+ * The log gets the same events, rejections and snapshots (at the same seqs, by the same spacing
+ * rule) as through `ProjectedLog`; notices (a delete of an unknown object) arrive when the batch
+ * is folded, a little after its append. A failure of the worker or of a snapshot write fails the
+ * next `record` or `snapshot`, which appends nothing more.
+ */
+export class FoldWorker {
+  readonly log: EventLog;
+  readonly #worker: Worker;
+  readonly #onNotice: (notice: Notice & { seq: number }) => void;
+  #unfolded = 0;
+  #wake: (() => void) | undefined;
+  #snapshotAnswer: ((snapshot: TakenSnapshot | undefined) => void) | undefined;
+  #failure: MeshfoldError | undefined;
+  /** Snapshot writes in order; each catches its own failure into `#failure`. */
+  #writes: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(log: EventLog, worker: Worker, onNotice: (notice: Notice & { seq: number }) => void) {
+    this.log = log;
+    this.#worker = worker;
+    this.#onNotice = onNotice;
+    worker.on('message', (message: FromFoldThread) => this.#receive(message));
+    worker.on('error', (err) => this.#fail(`the fold thread failed: ${err.message}`));
+    worker.on('exit', () => {
+      if (!this.#closed) this.#fail('the fold thread exited');
+    });
+  }
+
+  /** Starts the fold thread from the log's state at its last seq. */
+  static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
+    const projector = await loadState(log, log.lastSeq);
+    const worker = new Worker(new URL('./foldThread.js', import.meta.url));
+    const init: ToFoldThread = {
+      kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery,
+      ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),
+    };
+    worker.postMessage(init);
+    return new FoldWorker(log, worker, options.onNotice);
+  }
+
+  /**
+   * As `ProjectedLog.record`, without deltas; notices go to `onNotice` once the batch is folded.
+   * `texts[i]`, when given, is JSON that parses to `events[i]`'s type and object (the document it
+   * was read from): handed on as it is instead of serialised again.
+   */
+  async record(events: readonly AppendEvent[], texts: readonly (string | undefined)[] = []): Promise<RecordResult> {
+    if (this.#failure) throw this.#failure;
+    const accepted: AppendEvent[] = [];
+    const json: string[] = [];
+    const rejected: Rejection[] = [];
+    const first = this.log.lastSeq + 1;
+    events.forEach((event, index) => {
+      try {
+        checkEvent(event, first + accepted.length);
+        accepted.push(event);
+        json.push(texts[index] ?? JSON.stringify({ type: event.type, object: event.object }));
+      } catch (err) {
+        if (!isMeshfoldError(err)) throw err;
+        rejected.push({ index, error: err });
+      }
+    });
+    const seqs = accepted.length > 0 ? await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }) : [];
+    if (seqs.length > 0) {
+      this.#post({ kind: 'events', firstSeq: seqs[0]!, json: `[${json.join(',')}]` });
+      this.#unfolded++;
+      while (this.#unfolded >= MAX_UNFOLDED_BATCHES && !this.#failure) await new Promise<void>((resolve) => { this.#wake = resolve; });
+    }
+    return { seqs, deltas: [], rejected, notices: [] };
+  }
+
+  /** Waits for every batch to be folded and writes a snapshot of the state after them. */
+  async snapshot(): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const answer = new Promise<TakenSnapshot | undefined>((resolve) => { this.#snapshotAnswer = resolve; });
+    this.#post({ kind: 'snapshot' });
+    const taken = await answer;
+    if (taken) this.#write(taken);
+    await this.#writes;
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Stops the fold thread; what it had not folded is lost to the projection, never to the log. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#writes;
+    await this.#worker.terminate();
+  }
+
+  #post(message: ToFoldThread): void {
+    this.#worker.postMessage(message);
+  }
+
+  #receive(message: FromFoldThread): void {
+    if (message.kind === 'failed') {
+      this.#fail(`the fold thread failed: ${message.message}`);
+      return;
+    }
+    if (message.kind === 'snapshot') {
+      const answer = this.#snapshotAnswer;
+      this.#snapshotAnswer = undefined;
+      answer?.(message.snapshot);
+      return;
+    }
+    this.#unfolded--;
+    for (const notice of message.notices) this.#onNotice(notice);
+    if (message.snapshot) this.#write(message.snapshot);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #write(taken: TakenSnapshot): void {
+    const snapshot = { projectorVersion: PROJECTOR_VERSION, hash: taken.hash, state: { seq: taken.seq, objects: taken.objects } };
+    this.#writes = this.#writes.then(() => this.log.putSnapshot(taken.seq, snapshot)).catch((err: unknown) => {
+      this.#failure ??= isMeshfoldError(err) ? err : new MeshfoldError('STORE_IO', String((err as Error)?.message ?? err));
+    });
+  }
+
+  #fail(message: string): void {
+    this.#failure ??= new MeshfoldError('STORE_IO', message);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+    const answer = this.#snapshotAnswer;
+    this.#snapshotAnswer = undefined;
+    answer?.(undefined);
+  }
+}

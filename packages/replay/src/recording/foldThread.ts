@@ -1,0 +1,53 @@
+/**
+ * The worker thread of {@link FoldWorker}: folds the events the recording thread appended and
+ * takes the snapshots it is to write. Everything it is sent was accepted by `checkEvent`, so it
+ * is folded as checked (not validated twice); the fold refusing one is a bug, reported as a failure.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Projector, type WatchEvent } from '@meshfold/core';
+import { snapshotSpacing } from '@meshfold/store';
+import type { FromFoldThread, TakenSnapshot, ToFoldThread } from './FoldWorker.js';
+
+const port = parentPort!;
+let projector = new Projector();
+let snapshotEvery = 1000;
+let sinceSnapshot = 0;
+
+function take(): TakenSnapshot {
+  const state = projector.toSnapshot();
+  sinceSnapshot = 0;
+  return { seq: state.seq, objects: state.objects, hash: Projector.digest(state) };
+}
+
+function answer(message: ToFoldThread): FromFoldThread | undefined {
+  switch (message.kind) {
+    case 'init':
+      projector = message.objects === undefined ? new Projector() : Projector.fromSnapshot({ seq: message.seq, objects: message.objects });
+      snapshotEvery = message.snapshotEvery;
+      return undefined;
+    case 'events': {
+      const events = JSON.parse(message.json) as WatchEvent[];
+      const notices: (FromFoldThread & { kind: 'folded' })['notices'] = [];
+      events.forEach((event, i) => {
+        const seq = message.firstSeq + i;
+        const applied = projector.replay(event, seq, true); // checked by the recording thread
+        if (applied.notice) notices.push({ seq, ...applied.notice });
+      });
+      sinceSnapshot += events.length;
+      const due = sinceSnapshot >= snapshotSpacing(projector.state, snapshotEvery);
+      return { kind: 'folded', notices, ...(due && { snapshot: take() }) };
+    }
+    case 'snapshot':
+      return { kind: 'snapshot', ...(projector.seq > 0 && { snapshot: take() }) };
+  }
+}
+
+port.on('message', (message: ToFoldThread) => {
+  let reply: FromFoldThread | undefined;
+  try {
+    reply = answer(message);
+  } catch (err) {
+    reply = { kind: 'failed', message: String((err as Error)?.message ?? err) };
+  }
+  if (reply) port.postMessage(reply);
+});
