@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +8,7 @@ import { promisify } from 'node:util';
 import { connect } from 'nats';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { freePort } from '../lib/bench/natsCluster.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,17 +25,6 @@ function scaleOut(): { config: string; create: string } {
   const create = /^(node --input-type=module -e .*)$/m.exec(section)?.[1];
   assert.ok(create, 'the Scale out section shows how to create the R3 stream');
   return { config, create };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `text` with each of `from` replaced, failing if one is not there (the README changed: so must this test). */

@@ -28,18 +28,7 @@ export async function jetStream(quick: boolean, dir: string, say: (text: string)
     say(`jetstream R3: follower lag, another process following while ${lagRate} events/s are recorded`);
     const lag = await followerLag(cluster.servers, 3, size.lagEvents, lagRate);
     r3 = {
-      replicas: 3,
-      events: t.events,
-      record: {
-        eventsPerSec: Math.round(t.events / t.recordSeconds), rawPublishEventsPerSec: Math.round(t.events / t.rawPublishSeconds),
-        ratio: round(t.rawPublishSeconds / t.recordSeconds),
-        // The log's append alone (no parsing, folding or snapshots) against the same baseline.
-        appendEventsPerSec: Math.round(t.events / t.appendSeconds), appendRatio: round(t.rawPublishSeconds / t.appendSeconds),
-      },
-      replay: {
-        eventsPerSec: Math.round(t.events / t.replaySeconds), rawConsumeEventsPerSec: Math.round(t.events / t.rawConsumeSeconds),
-        ratio: round(t.rawConsumeSeconds / t.replaySeconds),
-      },
+      ...throughputFigures(3, t),
       storedBytesPerEvent: Math.round(t.storedBytesPerEvent),
       followerLag: { p50Ms: round(lag.p50Ms), p99Ms: round(lag.p99Ms), samples: lag.samples, eventsPerSec: Math.round(lag.eventsPerSec) },
     };
@@ -59,20 +48,26 @@ async function jetStreamSingleNode(quick: boolean, dir: string, say: (text: stri
   const server = await startCluster(1, dir);
   try {
     const t = await jetStreamThroughput(server.servers, 1, { events, ses: 200, wes: 1000 }, dir, say);
-    return {
-      replicas: 1,
-      events: t.events,
-      record: {
-        eventsPerSec: Math.round(t.events / t.recordSeconds), rawPublishEventsPerSec: Math.round(t.events / t.rawPublishSeconds),
-        ratio: round(t.rawPublishSeconds / t.recordSeconds),
-        appendEventsPerSec: Math.round(t.events / t.appendSeconds), appendRatio: round(t.rawPublishSeconds / t.appendSeconds),
-      },
-      replay: {
-        eventsPerSec: Math.round(t.events / t.replaySeconds), rawConsumeEventsPerSec: Math.round(t.events / t.rawConsumeSeconds),
-        ratio: round(t.rawConsumeSeconds / t.replaySeconds),
-      },
-    };
+    return throughputFigures(1, t);
   } finally {
     await server.stop();
   }
+}
+
+/** Record and replay as ratios to the raw client moving the same messages, from one throughput run. */
+function throughputFigures(replicas: number, t: Awaited<ReturnType<typeof jetStreamThroughput>>) {
+  return {
+    replicas,
+    events: t.events,
+    record: {
+      eventsPerSec: Math.round(t.events / t.recordSeconds), rawPublishEventsPerSec: Math.round(t.events / t.rawPublishSeconds),
+      ratio: round(t.rawPublishSeconds / t.recordSeconds),
+      // The log's append alone (no parsing, folding or snapshots) against the same baseline.
+      appendEventsPerSec: Math.round(t.events / t.appendSeconds), appendRatio: round(t.rawPublishSeconds / t.appendSeconds),
+    },
+    replay: {
+      eventsPerSec: Math.round(t.events / t.replaySeconds), rawConsumeEventsPerSec: Math.round(t.events / t.rawConsumeSeconds),
+      ratio: round(t.rawConsumeSeconds / t.replaySeconds),
+    },
+  };
 }

@@ -83,7 +83,8 @@ async function jsz(port: number): Promise<{ meta_cluster?: { leader?: string } }
   }
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback now (the server binds it a moment later). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
