@@ -72,6 +72,10 @@ export const ERROR_CODES = {
     meaning: 'A snapshot of another projector version, or one that does not match its digest, is ignored and reported as a warning (the events stay the truth); writing a snapshot that cannot be stored fails with it.',
     exit: 1, http: null,
   },
+  STORE_INDEX_REJECTED: {
+    meaning: 'Blocks of a derived index (history\'s link index) that do not continue it where it ends, reach past the log\'s last seq, or go to a log that keeps no derived index (JetStream); the events are untouched.',
+    exit: 1, http: null,
+  },
   STORE_IO: {
     meaning: 'The database failed for another reason (disk, permissions); the message carries LevelDB\'s.',
     exit: 1, http: 500,

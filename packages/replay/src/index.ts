@@ -13,6 +13,7 @@ export { diffStates, type StateDiff, type StatePoint } from './queries/diffState
 export { explainAssociation, type Reason } from './queries/explainAssociation.js';
 export { explainAt, type WhyAnswer } from './queries/explainAt.js';
 export { historyJson, type HistoryEntry } from './queries/historyJson.js';
+export { indexLinks } from './linkIndex/indexLinks.js';
 export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
 export { checkDump, type CheckReport } from './check/checkDump.js';
 export type { Difference, Cause } from './check/explainDrift.js';

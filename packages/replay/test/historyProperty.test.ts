@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { isMeshfoldError, nameKey, parseObjectKey, Projector, PROJECTOR_VERSION, type Delta, type LoggedEvent } from '@meshfold/core';
 import { watchEvent, watchStream } from '@meshfold/testing';
 import { EventLog, type AppendEvent } from '@meshfold/store';
-import { historyJson, type HistoryEntry } from '../src/index.js';
+import { historyJson, indexLinks, type HistoryEntry } from '../src/index.js';
 import { relistNote } from '../src/queries/relistNote.js';
 import { safeIdentity } from '../src/queries/safeIdentity.js';
 
@@ -47,12 +47,19 @@ test('history read from the object\'s namespace equals a replay of the whole log
       await log.append(stream); // raw: invalid events reach this log, as from an older projector
       const events: LoggedEvent[] = [];
       for await (const batch of log.readBatches()) events.push(...batch);
-      for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, key);
+      await assertBothWays(log, events);
     } finally {
       await log.close();
     }
   }), { numRuns: RUNS });
 });
+
+/** History from the events alone, then from the link index, each equal to a replay of the whole log, for every object. */
+async function assertBothWays(log: EventLog, events: LoggedEvent[]): Promise<void> {
+  for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, `${key}, without the link index`);
+  assert.is(await indexLinks(log), log.lastSeq);
+  for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, `${key}, from the link index`);
+}
 
 /**
  * Long logs, where each object has many events between another's, so that history reads only the
@@ -81,7 +88,7 @@ test('history equals a replay of the whole log on long logs with relists and sna
           await log.putSnapshot(event.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
         }
       }
-      for (const key of OBJECTS) assert.equal(await historyJson(log, key), { object: key, entries: byFullReplay(events, key) }, key);
+      await assertBothWays(log, events);
     } finally {
       await log.close();
     }

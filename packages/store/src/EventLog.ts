@@ -5,6 +5,7 @@ import { JetStreamEventLog, type JetStreamEventLogOptions } from './JetStreamEve
 import { LevelEventLog, type LevelEventLogOptions } from './LevelEventLog.js';
 import { isNatsLocation, parseNatsLocation } from './natsLocation.js';
 import type { AppendEvent } from './planAppend.js';
+import type { IndexBlock } from './IndexBlock.js';
 import type { EncodedBatch } from './readEventBatches.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
@@ -55,6 +56,11 @@ export interface LogCapabilities {
    * LevelDB, which one process owns (a second opener gets `STORE_LOG_IN_USE`).
    */
   readonly sharedReaders: boolean;
+  /**
+   * The log keeps derived indexes ({@link EventLog.putIndexBlocks}). False for JetStream, whose
+   * readers then work from the events alone (`history` the slower way).
+   */
+  readonly derivedIndexes: boolean;
 }
 
 /**
@@ -97,8 +103,8 @@ export interface EventLog {
   getMany(seqs: readonly number[]): Promise<LoggedEvent[]>;
   /** The seqs of the events about one object (`Kind/namespace/name`) within `from..to`, in order. */
   seqsOf(identity: string, range?: ReadRange): Promise<number[]>;
-  /** The seq of the last event about one object, 0 if none. */
-  lastSeqOf(identity: string): Promise<number>;
+  /** The seq of the last event about one object (within `from..to`), 0 if none. */
+  lastSeqOf(identity: string, range?: ReadRange): Promise<number>;
   /** Every object with an event whose identity starts with `prefix`, sorted, deleted ones too. */
   identities(prefix: string): Promise<string[]>;
   /** The last seq whose time is at or before `time` (RFC 3339, ms resolution); 0 if none. */
@@ -111,6 +117,18 @@ export interface EventLog {
   snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined>;
   /** Every snapshot that decodes, oldest first, without its state; the others are reported. */
   listSnapshots(): Promise<SnapshotInfo[]>;
+  /**
+   * Extends the derived index `name` (e.g. `links/<projector version>`), which then covers seqs
+   * 1..`through`: `from` must be where it ends plus one, `through` at most the last seq, every
+   * block's seq within `from..through`. Written in one batch with the new end, behind the
+   * appends queued before it. Otherwise, or on a log without `derivedIndexes`,
+   * `STORE_INDEX_REJECTED`.
+   */
+  putIndexBlocks(name: string, from: number, through: number, blocks: readonly IndexBlock[]): Promise<void>;
+  /** The last seq the derived index `name` covers, 0 when there is none. */
+  indexedThrough(name: string): Promise<number>;
+  /** The blocks of one group of the derived index `name` whose seq is within `from..to`, in seq order. */
+  indexBlocks(name: string, group: string, range?: ReadRange): Promise<IndexBlock[]>;
 }
 
 /** Opens an existing log or creates one, by where it lives. */

@@ -14,6 +14,7 @@ import { Observable, defer } from 'rxjs';
 import { decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { decodeEvent } from './eventCodec.js';
 import type { AppendOptions, EventLog, EventLogOptions, LogCapabilities, LogStatus, ReadRange } from './EventLog.js';
+import type { IndexBlock } from './IndexBlock.js';
 import { missingEvents } from './missingEvents.js';
 import type { NatsLocation } from './natsLocation.js';
 import { identityOfObject } from './objectKey.js';
@@ -122,7 +123,7 @@ export class JetStreamEventLog implements EventLog {
   }
 
   get capabilities(): LogCapabilities {
-    return { backend: 'jetstream', durable: true, sharedReaders: true };
+    return { backend: 'jetstream', durable: true, sharedReaders: true, derivedIndexes: false };
   }
 
   get lastSeq(): number {
@@ -259,8 +260,10 @@ export class JetStreamEventLog implements EventLog {
   }
 
   /** One direct get of the object subject's last message; a scan of its subject only if that one is not committed yet. */
-  async lastSeqOf(identity: string): Promise<number> {
+  async lastSeqOf(identity: string, range: ReadRange = {}): Promise<number> {
     this.#requireOpen('lastSeqOf');
+    // Within a range, from the object's seqs: last-by-subject only knows the newest message.
+    if (range.from !== undefined || range.to !== undefined) return (await this.seqsOf(identity, range)).at(-1) ?? 0;
     const stored = await this.#lastStreamSeqOf(this.#objectSubject(identity));
     if (stored === undefined) return 0;
     const seq = this.#meshSeqOf(stored);
@@ -389,6 +392,22 @@ export class JetStreamEventLog implements EventLog {
       if (stored) infos.push({ seq, projectorVersion: stored.projectorVersion, hash: stored.hash, checksummed: isChecksummed(value) });
     }
     return infos;
+  }
+
+  /** A JetStream log keeps no derived index: its readers work from the events. */
+  async putIndexBlocks(name: string, from: number): Promise<void> {
+    this.#requireOpen('putIndexBlocks');
+    throw new MeshfoldError('STORE_INDEX_REJECTED', `${this.#name}: index ${name}: blocks from seq ${from}: a JetStream log keeps no derived index`);
+  }
+
+  async indexedThrough(): Promise<number> {
+    this.#requireOpen('indexedThrough');
+    return 0;
+  }
+
+  async indexBlocks(): Promise<IndexBlock[]> {
+    this.#requireOpen('indexBlocks');
+    return [];
   }
 
   // --- opening

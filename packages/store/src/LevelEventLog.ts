@@ -7,8 +7,10 @@ import { AckedSeqMarker, ACKED_MARKER_FILE, readAckedSeq } from './AckedSeqMarke
 import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import type { AppendOptions, EventLog, EventLogOptions, LogCapabilities, LogStatus, ReadRange } from './EventLog.js';
+import type { IndexBlock } from './IndexBlock.js';
+import { checkIndexPart, indexBlockKey, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
 import { inSeqOrder } from './inSeqOrder.js';
-import { keyspaces, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { LockWatch } from './LockWatch.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { missingEvents } from './missingEvents.js';
@@ -16,7 +18,7 @@ import { readEventBatches, type EncodedBatch } from './readEventBatches.js';
 import { CHECKED_KEY, decodeChecked, encodeChecked, extendChecked, type CheckedRange } from './CheckedRanges.js';
 import { recoverMeta } from './recoverMeta.js';
 import { requireLogDir } from './requireLogDir.js';
-import { MAX_SEQ, readUint64, seqKey, seqOfKey } from './seqKey.js';
+import { MAX_SEQ, readUint64, seqKey, seqOfKey, writeUint64 } from './seqKey.js';
 import { OBJECT_KEY_SUFFIX_BYTES, objectIndexKey, seqOfObjectIndexKey } from './objectKey.js';
 import { SerialQueue } from './SerialQueue.js';
 import type { Snapshot, SnapshotInfo, SnapshotInput, StoredSnapshot } from './Snapshot.js';
@@ -108,7 +110,7 @@ export class LevelEventLog implements EventLog {
 
   get capabilities(): LogCapabilities {
     const backend = this.#db instanceof MemoryLevel ? 'memory' : 'leveldb';
-    return { backend, durable: backend === 'leveldb', sharedReaders: false };
+    return { backend, durable: backend === 'leveldb', sharedReaders: false, derivedIndexes: true };
   }
 
   /** One process owns a LevelDB log, so the last seq it knows is the last there is. */
@@ -263,11 +265,12 @@ export class LevelEventLog implements EventLog {
   }
 
   /** The seq of the last event about one object (`Kind/namespace/name`), 0 if there is none. */
-  async lastSeqOf(identity: string): Promise<number> {
+  async lastSeqOf(identity: string, { from = 1, to = MAX_SEQ }: ReadRange = {}): Promise<number> {
     const { objects } = this.#requireOpen('lastSeqOf');
-    if (this.#lastSeq === 0) return 0;
+    const last = Math.min(to, this.#lastSeq);
+    if (last < 1 || from > last) return 0;
     const [key] = await withStoreErrors(`${this.#name}: lastSeqOf`, () =>
-      objects.keys({ gte: objectIndexKey(identity, 1), lte: objectIndexKey(identity, this.#lastSeq), reverse: true, limit: 1 }).all());
+      objects.keys({ gte: objectIndexKey(identity, Math.max(1, from)), lte: objectIndexKey(identity, last), reverse: true, limit: 1 }).all());
     return key === undefined ? 0 : seqOfObjectIndexKey(key);
   }
 
@@ -332,6 +335,55 @@ export class LevelEventLog implements EventLog {
       }
       return infos;
     });
+  }
+
+  /**
+   * Extends the derived index `name` to cover 1..`through`, in one batch with its new end, queued
+   * behind the appends before it (so `through` is checked against the seqs they committed).
+   */
+  async putIndexBlocks(name: string, from: number, through: number, blocks: readonly IndexBlock[]): Promise<void> {
+    this.#requireWritable('putIndexBlocks');
+    const where = `${this.#name}: index ${name}`;
+    checkIndexPart('name', name, where);
+    return this.#writes.run(async () => {
+      const { indexes, meta } = this.#requireOpen('putIndexBlocks');
+      const reject = (why: string) => new MeshfoldError('STORE_INDEX_REJECTED', `${where}: blocks from seq ${from}: ${why}`);
+      const current = await this.indexedThrough(name);
+      if (from !== current + 1) throw reject(`the index runs through seq ${current}, so the next blocks start at seq ${current + 1}`);
+      if (!Number.isSafeInteger(through) || through < current || through > this.#lastSeq) {
+        throw reject(`through ${through} is not within ${current}..${this.#lastSeq} (the log's last seq)`);
+      }
+      const operations: BatchOperation[] = blocks.map((block) => {
+        checkIndexPart('group', block.group, where);
+        if (!Number.isSafeInteger(block.seq) || block.seq < from || block.seq > through) throw reject(`a block at seq ${block.seq} is outside ${from}..${through}`);
+        if (!(block.value instanceof Uint8Array)) throw reject(`the block of ${block.group} at seq ${block.seq} is not bytes`);
+        return { type: 'put', sublevel: indexes, key: indexBlockKey(name, block.group, block.seq), value: block.value };
+      });
+      const end = new Uint8Array(8);
+      writeUint64(end, 0, through);
+      operations.push({ type: 'put', sublevel: meta, key: indexThroughKey(name), value: end });
+      this.#lockWatch?.check(`${where}: put`);
+      await withStoreErrors(`${where}: put`, () => this.#db.batch(operations, this.#writeOptions()));
+    });
+  }
+
+  /** The last seq the derived index `name` covers, 0 when there is none. */
+  async indexedThrough(name: string): Promise<number> {
+    const { meta } = this.#requireOpen('indexedThrough');
+    const value = await withStoreErrors(`${this.#name}: index ${name}`, () => meta.get(indexThroughKey(name)));
+    return value?.length === 8 ? Math.min(readUint64(value, 0), this.#lastSeq) : 0;
+  }
+
+  /** The blocks of `group` in the derived index `name` within `from..to`, in seq order. */
+  async indexBlocks(name: string, group: string, { from = 1, to = MAX_SEQ }: ReadRange = {}): Promise<IndexBlock[]> {
+    const { indexes } = this.#requireOpen('indexBlocks');
+    const where = `${this.#name}: index ${name}`;
+    checkIndexPart('name', name, where);
+    checkIndexPart('group', group, where);
+    if (from > to) return [];
+    const entries = await withStoreErrors(where, () =>
+      indexes.iterator({ gte: indexBlockKey(name, group, Math.max(0, from)), lte: indexBlockKey(name, group, to) }).all());
+    return entries.map(([key, value]) => ({ group, seq: seqOfIndexBlockKey(key), value }));
   }
 
   #requireWritable(operation: string): void {

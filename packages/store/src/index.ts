@@ -4,6 +4,7 @@ export { JetStreamEventLog, natsAuthOptions, type JetStreamEventLogOptions } fro
 export { isNatsLocation, parseNatsLocation, type NatsLocation } from './natsLocation.js';
 export type { EncodedBatch } from './readEventBatches.js';
 export type { CheckedRange } from './CheckedRanges.js';
+export type { IndexBlock } from './IndexBlock.js';
 export type { AppendEvent } from './planAppend.js';
 export type { Snapshot, SnapshotInfo, SnapshotInput } from './Snapshot.js';
 export type { StoreReport } from './StoreReport.js';

@@ -10,7 +10,7 @@ export type BatchOperation = AbstractBatchOperation<LevelDatabase, any, any>;
 export type BinaryKeyspace = AbstractSublevel<LevelDatabase, string | Buffer | Uint8Array, Uint8Array, Uint8Array>;
 export type NamedKeyspace = AbstractSublevel<LevelDatabase, string | Buffer | Uint8Array, string, Uint8Array>;
 
-/** The four keyspaces of a log, each a sublevel so that one batch can write to all of them. */
+/** The keyspaces of a log, each a sublevel so that one batch can write to all of them. */
 export interface Keyspaces {
   /** seq → event */
   events: BinaryKeyspace;
@@ -20,6 +20,8 @@ export interface Keyspaces {
   time: BinaryKeyspace;
   /** `Kind/ns/name` NUL seq → empty: the events of each object */
   objects: BinaryKeyspace;
+  /** index name NUL group NUL seq → block: derived indexes (see indexKeys) */
+  indexes: BinaryKeyspace;
   /** name → value: the format version and the last seq */
   meta: NamedKeyspace;
 }
@@ -32,6 +34,7 @@ export function keyspaces(db: LevelDatabase): Keyspaces {
     snapshots: db.sublevel<Uint8Array, Uint8Array>('snapshots', binary),
     time: db.sublevel<Uint8Array, Uint8Array>('time', binary),
     objects: db.sublevel<Uint8Array, Uint8Array>('objects', binary),
+    indexes: db.sublevel<Uint8Array, Uint8Array>('indexes', binary),
     meta: db.sublevel<string, Uint8Array>('meta', { keyEncoding: 'utf8', valueEncoding: 'view' }),
   };
 }

@@ -1,23 +1,12 @@
 import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
-import { relistNote } from './relistNote.js';
-import { safeIdentity } from './safeIdentity.js';
+import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
+import { historyEntry as entry, type HistoryEntry } from './historyEntry.js';
+import { historyFromLinks } from './historyFromLinks.js';
 import { historyReads } from './historyReads.js';
+import { tryReplay } from './tryReplay.js';
 
-/** One event in an object's history and what it changed. */
-export interface HistoryEntry {
-  seq: number;
-  time: string;
-  type: string;
-  /** The object the event was about: the one asked for, or another whose change involved it. */
-  object: string;
-  deltas: Delta[];
-  error?: { code: string; message: string };
-  /** Set when a relist recorded the event: the seq the relist began at. */
-  origin?: { sync: number };
-  /** The event's origin in words, e.g. `removed by relist at seq 12: it was not in the cluster any more`. */
-  note?: string;
-}
+export type { HistoryEntry } from './historyEntry.js';
 
 /** Events per `getMany`: large enough that LevelDB's round trips are few, small enough to keep memory flat. */
 const READ_BATCH = 1000;
@@ -47,15 +36,14 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
   const ownSeqs = await log.seqsOf(key, { to });
   // An object the log never saw has no history: no event about another can involve it.
   if (ownSeqs.length === 0) return { object: key, entries: [] };
+  if (log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) >= to) {
+    return { object: key, entries: await historyFromLinks(log, key, kind, namespace, name, to, await log.getMany(ownSeqs)) };
+  }
   const [own, others] = await Promise.all([log.getMany(ownSeqs), namespaceObjects(log, kind, namespace, key, to)]);
   const reads = historyReads(ownSeqs, existsAfter(own, key), others);
 
   const projector = new Projector();
   const entries: HistoryEntry[] = [];
-  const entry = (event: LoggedEvent, deltas: Delta[], error?: { code: string; message: string }): HistoryEntry => ({
-    seq: event.seq, time: event.time, type: event.type, object: safeIdentity(event), deltas,
-    ...(error && { error }), ...(event.origin && { origin: { sync: event.origin.sync }, note: relistNote(event)! }),
-  });
   const applyOwn = (event: LoggedEvent) => {
     try {
       entries.push(entry(event, [...projector.apply(event, event.seq).deltas]));
@@ -93,17 +81,6 @@ function existsAfter(own: LoggedEvent[], key: string): boolean[] {
     tryReplay(alone, event);
     return alone.lookup(key) !== undefined;
   });
-}
-
-/** Replays one event, or skips it when the fold refuses it: its association deltas, or undefined if refused. */
-function tryReplay(projector: Projector, event: LoggedEvent): readonly Delta[] | undefined {
-  try {
-    return projector.replay(event, event.seq).deltas;
-  } catch (err) {
-    if (!isMeshfoldError(err)) throw err;
-    projector.skip(event.seq);
-    return undefined;
-  }
 }
 
 /** Applies the last of `seqs` (one object's events) that the fold accepts, if any. */

@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice } from '@meshfold/core';
-import { loadState, type AppendEvent, type EventLog, type RecordResult, type Rejection } from '@meshfold/store';
+import { loadState, type AppendEvent, type EventLog, type IndexBlock, type RecordResult, type Rejection } from '@meshfold/store';
+import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 
 /** What the recording thread sends the fold thread. */
 export type ToFoldThread =
-  | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number }
+  /** `links`: keep the link index, which covers every seq up to `seq`. */
+  | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number; links: boolean }
   /** Events `firstSeq..` as the log holds them (`type` and `object`), as one JSON array. */
   | { kind: 'events'; firstSeq: number; json: string }
   | { kind: 'snapshot' };
@@ -12,9 +14,12 @@ export type ToFoldThread =
 /** A snapshot the fold thread took: `Projector.toSnapshot()` and its digest. */
 export interface TakenSnapshot { seq: number; objects: string; hash: string }
 
+/** The link index blocks of one folded batch, `from..through`. */
+export interface LinkBlocks { from: number; through: number; blocks: IndexBlock[] }
+
 /** What the fold thread answers, in the order it was asked. */
 export type FromFoldThread =
-  | { kind: 'folded'; notices: (Notice & { seq: number })[]; snapshot?: TakenSnapshot }
+  | { kind: 'folded'; notices: (Notice & { seq: number })[]; snapshot?: TakenSnapshot; links?: LinkBlocks }
   | { kind: 'snapshot'; snapshot?: TakenSnapshot }
   | { kind: 'failed'; message: string };
 
@@ -33,7 +38,7 @@ const MAX_UNFOLDED_BATCHES = 4;
  *
  * The log gets the same events, rejections and snapshots (at the same seqs, by the same spacing
  * rule) as through `ProjectedLog`; notices (a delete of an unknown object) arrive when the batch
- * is folded, a little after its append. A failure of the worker or of a snapshot write fails the
+ * is folded, a little after its append. A failure of the worker or of a snapshot or link index write fails the
  * next `record` or `snapshot`, which appends nothing more.
  */
 export class FoldWorker {
@@ -63,8 +68,10 @@ export class FoldWorker {
   static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
     const projector = await loadState(log, log.lastSeq);
     const worker = new Worker(new URL('./foldThread.js', import.meta.url));
+    // The index is kept only where it can be whole: a log it covers up to here (an empty one included).
+    const links = log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) === log.lastSeq;
     const init: ToFoldThread = {
-      kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery,
+      kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery, links,
       ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),
     };
     worker.postMessage(init);
@@ -138,6 +145,7 @@ export class FoldWorker {
     this.#unfolded--;
     for (const notice of message.notices) this.#onNotice(notice);
     if (message.snapshot) this.#write(message.snapshot);
+    if (message.links) this.#writeLinks(message.links);
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
@@ -145,7 +153,16 @@ export class FoldWorker {
 
   #write(taken: TakenSnapshot): void {
     const snapshot = { projectorVersion: PROJECTOR_VERSION, hash: taken.hash, state: { seq: taken.seq, objects: taken.objects } };
-    this.#writes = this.#writes.then(() => this.log.putSnapshot(taken.seq, snapshot)).catch((err: unknown) => {
+    this.#queue(() => this.log.putSnapshot(taken.seq, snapshot));
+  }
+
+  #writeLinks({ from, through, blocks }: LinkBlocks): void {
+    this.#queue(() => this.log.putIndexBlocks(LINK_INDEX, from, through, blocks));
+  }
+
+  /** Writes go in the order the fold thread answered; a failure is kept for the next `record` or `snapshot`. */
+  #queue(write: () => Promise<void>): void {
+    this.#writes = this.#writes.then(write).catch((err: unknown) => {
       this.#failure ??= isMeshfoldError(err) ? err : new MeshfoldError('STORE_IO', String((err as Error)?.message ?? err));
     });
   }

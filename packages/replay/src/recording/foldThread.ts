@@ -6,12 +6,15 @@
 import { parentPort } from 'node:worker_threads';
 import { Projector, type WatchEvent } from '@meshfold/core';
 import { snapshotSpacing } from '@meshfold/store';
+import { LinkBlockBuilder } from '../linkIndex/LinkBlockBuilder.js';
 import type { FromFoldThread, TakenSnapshot, ToFoldThread } from './FoldWorker.js';
 
 const port = parentPort!;
 let projector = new Projector();
 let snapshotEvery = 1000;
 let sinceSnapshot = 0;
+/** Set when the log's link index is to be kept: it covers every seq before the first one folded here. */
+let links: LinkBlockBuilder | undefined;
 
 function take(): TakenSnapshot {
   const state = projector.toSnapshot();
@@ -24,6 +27,7 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
     case 'init':
       projector = message.objects === undefined ? new Projector() : Projector.fromSnapshot({ seq: message.seq, objects: message.objects });
       snapshotEvery = message.snapshotEvery;
+      links = message.links ? new LinkBlockBuilder() : undefined;
       return undefined;
     case 'events': {
       const events = JSON.parse(message.json) as WatchEvent[];
@@ -32,10 +36,15 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
         const seq = message.firstSeq + i;
         const applied = projector.replay(event, seq, true); // checked by the recording thread
         if (applied.notice) notices.push({ seq, ...applied.notice });
+        links?.add(seq, event, applied);
       });
       sinceSnapshot += events.length;
       const due = sinceSnapshot >= snapshotSpacing(projector.state, snapshotEvery);
-      return { kind: 'folded', notices, ...(due && { snapshot: take() }) };
+      const through = message.firstSeq + events.length - 1;
+      return {
+        kind: 'folded', notices, ...(due && { snapshot: take() }),
+        ...(links && { links: { from: message.firstSeq, through, blocks: links.take() } }),
+      };
     }
     case 'snapshot':
       return { kind: 'snapshot', ...(projector.seq > 0 && { snapshot: take() }) };

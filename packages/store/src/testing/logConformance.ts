@@ -86,6 +86,17 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.deepStrictEqual(await log.seqsOf('WorkloadEntry/shop/we-3'), []);
   });
 
+  test('lastSeqOf answers an object\'s last seq, overall and within a range', async (context: Context) => {
+    const log = await open(context);
+    await log.append([added(1), added(10), { type: 'MODIFIED', object: workloadEntry(1) }, added(2), { type: 'DELETED', object: workloadEntry(1) }]);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-1'), 5);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-1', { to: 4 }), 3);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-1', { from: 2, to: 2 }), 0);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-1', { to: 0 }), 0);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-10', { from: 2 }), 2);
+    assert.strictEqual(await log.lastSeqOf('WorkloadEntry/shop/we-3'), 0);
+  });
+
   test('identities lists every object with an event under a prefix once, deleted ones too, in key order', async (context: Context) => {
     const log = await open(context);
     await log.append([added(1), added(10), { type: 'MODIFIED', object: workloadEntry(1) }, added(2), { type: 'DELETED', object: workloadEntry(1) }]);
@@ -287,6 +298,46 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.strictEqual((await failure(log.putSnapshot(3, snapshot))).code, 'STORE_SNAPSHOT_REJECTED');
     assert.strictEqual((await failure(log.putSnapshot(0, snapshot))).code, 'STORE_SNAPSHOT_REJECTED');
     assert.deepStrictEqual(await log.listSnapshots(), []);
+  });
+
+  const bytes = (...values: number[]) => Uint8Array.from(values);
+  const blocksOf = (blocks: { seq: number; value: Uint8Array }[]) => blocks.map(({ seq, value }) => [seq, [...value]]);
+
+  test('derived index blocks read back by group and seq range, and the index covers what was put', async (context: Context) => {
+    const log = await open(context);
+    await log.append(addedRange(1, 6));
+    if (!log.capabilities.derivedIndexes) {
+      assert.strictEqual(await log.indexedThrough('links/p1'), 0);
+      assert.strictEqual((await failure(log.putIndexBlocks('links/p1', 1, 3, [{ group: 'a', seq: 1, value: bytes(1) }]))).code, 'STORE_INDEX_REJECTED');
+      assert.deepStrictEqual(await log.indexBlocks('links/p1', 'a'), []);
+      return;
+    }
+    assert.strictEqual(await log.indexedThrough('links/p1'), 0);
+    await log.putIndexBlocks('links/p1', 1, 3, [{ group: 'a', seq: 1, value: bytes(1) }, { group: 'b', seq: 2, value: bytes(2) }, { group: 'a', seq: 3, value: bytes(3) }]);
+    await log.putIndexBlocks('links/p1', 4, 6, [{ group: 'a', seq: 5, value: bytes(5) }]);
+    assert.strictEqual(await log.indexedThrough('links/p1'), 6);
+    assert.strictEqual(await log.indexedThrough('links/p2'), 0, 'indexes are kept apart by name');
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[1, [1]], [3, [3]], [5, [5]]]);
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a', { from: 2, to: 4 })), [[3, [3]]]);
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'b')), [[2, [2]]]);
+    assert.deepStrictEqual(await log.indexBlocks('links/p1', 'c'), []);
+    assert.deepStrictEqual(await log.indexBlocks('links/p2', 'a'), []);
+  });
+
+  test('derived index blocks that do not continue the index, or reach past the log, are rejected whole', async (context: Context) => {
+    const log = await open(context);
+    if (!log.capabilities.derivedIndexes) return;
+    await log.append(addedRange(1, 4));
+    await log.putIndexBlocks('links/p1', 1, 2, [{ group: 'a', seq: 1, value: bytes(1) }]);
+    for (const put of [
+      () => log.putIndexBlocks('links/p1', 2, 3, [{ group: 'a', seq: 3, value: bytes(9) }]), // overlaps
+      () => log.putIndexBlocks('links/p1', 4, 4, [{ group: 'a', seq: 4, value: bytes(9) }]), // leaves a gap
+      () => log.putIndexBlocks('links/p1', 3, 5, [{ group: 'a', seq: 3, value: bytes(9) }]), // past the last seq
+      () => log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a', seq: 3, value: bytes(9) }, { group: 'a', seq: 1, value: bytes(9) }]), // a block outside
+      () => log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a\0b', seq: 3, value: bytes(9) }]),
+    ]) assert.strictEqual((await failure(put())).code, 'STORE_INDEX_REJECTED', String(put));
+    assert.strictEqual(await log.indexedThrough('links/p1'), 2);
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[1, [1]]]);
   });
 
   test('every operation after close fails with STORE_NOT_OPEN', async (context: Context) => {
