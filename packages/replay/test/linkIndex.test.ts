@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isMeshfoldError, type WatchEvent } from '@meshfold/core';
+import { watchStream } from '@meshfold/testing';
+import { EventLog } from '@meshfold/store';
+import { historyJson, indexLinks } from '../src/index.js';
+import type { Io } from '../src/io/Io.js';
+import { decodeLinkBlock, encodeLinkBlock } from '../src/linkIndex/LinkBlock.js';
+import { LINK_INDEX } from '../src/linkIndex/linkIndexName.js';
+import { record } from '../src/recording/record.js';
+
+// Each run records in a worker thread of its own: fewer runs than the pure property tests.
+const RUNS = Math.ceil(Number(process.env.MESHFOLD_PROPERTY_RUNS ?? 1500) / 100);
+
+/** The same log as a backend without derived indexes shows it: history then reads the events alone. */
+function withoutIndexes(log: EventLog): EventLog {
+  return new Proxy(log, {
+    get(target, prop) {
+      if (prop === 'capabilities') return { ...target.capabilities, derivedIndexes: false };
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** `meshfold record` of `events` (as kubectl prints them) onto `log`, in-process. */
+async function recordOnto(log: EventLog, events: readonly WatchEvent[]): Promise<void> {
+  const text = events.map((e) => JSON.stringify({ type: e.type, object: e.object })).join('\n');
+  const io: Io = { interactive: false, stdin: (async function* () { yield text; })(), out() {}, err() {} };
+  await record([], { log: 'memory', openLog: async () => { await log.open(); return log; } }, io);
+  await log.open();
+}
+
+async function assertSameHistories(log: EventLog): Promise<void> {
+  const identities = [...await log.identities('ServiceEntry/'), ...await log.identities('WorkloadEntry/')];
+  for (const key of identities) assert.equal(await historyJson(log, key), await historyJson(withoutIndexes(log), key), key);
+}
+
+test('record keeps the link index through every event it appends, across runs, and history from it equals history from the events', async () => {
+  await fc.assert(fc.asyncProperty(fc.array(watchStream(30), { minLength: 1, maxLength: 3 }), async (runs) => {
+    const log = await EventLog.openMemory();
+    try {
+      for (const events of runs) await recordOnto(log, events);
+      assert.is(await log.indexedThrough(LINK_INDEX), log.lastSeq);
+      await assertSameHistories(log);
+    } finally {
+      await log.close();
+    }
+  }), { numRuns: RUNS });
+});
+
+test('a log appended to without the index gets none from record until indexLinks builds it', async () => {
+  await fc.assert(fc.asyncProperty(watchStream(20), watchStream(20), async (raw, recorded) => {
+    const log = await EventLog.openMemory();
+    try {
+      await log.append(raw);
+      await recordOnto(log, recorded);
+      assert.is(await log.indexedThrough(LINK_INDEX), 0, 'an index with a hole is never started');
+      assert.is(await indexLinks(log), log.lastSeq);
+      await assertSameHistories(log);
+    } finally {
+      await log.close();
+    }
+  }), { numRuns: RUNS });
+});
+
+test('a link block that does not decode, or names what it does not hold, is STORE_CORRUPT_VALUE', () => {
+  const good = { names: ['s', 'w'], events: Uint32Array.of(0, 0, 0), links: Uint32Array.of(0, 0, 1, 1), hosts: new Uint32Array(0) };
+  assert.equal(decodeLinkBlock(encodeLinkBlock(good), 'block').links, good.links);
+  for (const bad of [
+    Uint8Array.of(0xc1),
+    encodeLinkBlock({ ...good, links: Uint32Array.of(0, 0, 2, 1) }),
+    encodeLinkBlock({ ...good, events: Uint32Array.of(0, 2, 0) }),
+    encodeLinkBlock({ ...good, hosts: Uint32Array.of(0, 0, 1) }),
+  ]) {
+    let thrown: unknown;
+    try {
+      decodeLinkBlock(bad, 'block at seq 1');
+    } catch (err) {
+      thrown = err;
+    }
+    assert.ok(isMeshfoldError(thrown, 'STORE_CORRUPT_VALUE'), String(thrown));
+  }
+});
+
+test.run();
