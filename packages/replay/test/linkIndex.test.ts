@@ -25,10 +25,10 @@ function withoutIndexes(log: EventLog): EventLog {
 }
 
 /** `meshfold record` of `events` (as kubectl prints them) onto `log`, in-process. */
-async function recordOnto(log: EventLog, events: readonly WatchEvent[]): Promise<void> {
+async function recordOnto(log: EventLog, events: readonly WatchEvent[], sync = false): Promise<void> {
   const text = events.map((e) => JSON.stringify({ type: e.type, object: e.object })).join('\n');
   const io: Io = { interactive: false, stdin: (async function* () { yield text; })(), out() {}, err() {} };
-  await record([], { log: 'memory', openLog: async () => { await log.open(); return log; } }, io);
+  await record([], { log: 'memory', openLog: async () => { await log.open(); return log; }, sync }, io);
   await log.open();
 }
 
@@ -42,6 +42,21 @@ test('record keeps the link index through every event it appends, across runs, a
     const log = await EventLog.openMemory();
     try {
       for (const events of runs) await recordOnto(log, events);
+      assert.is(await log.indexedThrough(LINK_INDEX), log.lastSeq);
+      await assertSameHistories(log);
+    } finally {
+      await log.close();
+    }
+  }), { numRuns: RUNS });
+});
+
+test('a relist (record --sync, folded on the recording thread) keeps the link index too', async () => {
+  await fc.assert(fc.asyncProperty(watchStream(20), watchStream(20), watchStream(20), async (before, set, after) => {
+    const log = await EventLog.openMemory();
+    try {
+      await recordOnto(log, before);
+      await recordOnto(log, set.filter((e) => e.type !== 'DELETED'), true);
+      await recordOnto(log, after);
       assert.is(await log.indexedThrough(LINK_INDEX), log.lastSeq);
       await assertSameHistories(log);
     } finally {

@@ -1,5 +1,5 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type Delta,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type ApplyResult, type Delta,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
@@ -18,6 +18,11 @@ export interface ProjectedLogOptions extends LoadStateOptions {
    * false: recording then only keeps the state current, and returns association deltas alone.
    */
   deltas?: boolean;
+  /**
+   * Called with each event `record` accepts, in seq order, before the batch is appended: for
+   * writers of data derived from the fold (replay's link index). If the append then fails, so does `record`.
+   */
+  onApplied?: (seq: number, event: AppendEvent, result: ApplyResult) => void;
 }
 
 /** An event `record` refused, never appended. */
@@ -45,6 +50,7 @@ export class ProjectedLog {
   readonly projector: Projector;
   readonly #snapshotEvery: number;
   readonly #deltas: boolean;
+  readonly #onApplied: ProjectedLogOptions['onApplied'];
   #sinceSnapshot: number;
 
   private constructor(log: EventLog, projector: Projector, options: ProjectedLogOptions) {
@@ -52,6 +58,7 @@ export class ProjectedLog {
     this.projector = projector;
     this.#snapshotEvery = options.snapshotEvery ?? 1000;
     this.#deltas = options.deltas ?? false;
+    this.#onApplied = options.onApplied;
     this.#sinceSnapshot = 0;
   }
 
@@ -72,6 +79,7 @@ export class ProjectedLog {
         const seq = this.log.lastSeq + accepted.length + 1;
         const applied = this.#deltas ? this.projector.apply(event, seq) : this.projector.replay(event, seq);
         accepted.push(event);
+        this.#onApplied?.(seq, event, applied);
         result.deltas.push(...applied.deltas);
         if (applied.notice) result.notices.push({ seq: applied.seq, ...applied.notice });
       } catch (err) {

@@ -30,7 +30,7 @@ class Pending {
 export class LinkBlockBuilder {
   #pending = new Map<string, Pending>();
 
-  add(seq: number, event: WatchEvent, result: ApplyResult): void {
+  add(seq: number, event: Pick<WatchEvent, 'object'>, result: ApplyResult): void {
     const namespace = namespaceOf(event.object);
     const name = event.object.metadata.name as string;
     const block = this.#block(namespace, seq);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice } from '@meshfold/core';
 import { loadState, type AppendEvent, type EventLog, type IndexBlock, type RecordResult, type Rejection } from '@meshfold/store';
+import { keepsLinkIndex } from '../linkIndex/keepsLinkIndex.js';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 
 /** What the recording thread sends the fold thread. */
@@ -68,8 +69,7 @@ export class FoldWorker {
   static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
     const projector = await loadState(log, log.lastSeq);
     const worker = new Worker(new URL('./foldThread.js', import.meta.url));
-    // The index is kept only where it can be whole: a log it covers up to here (an empty one included).
-    const links = log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) === log.lastSeq;
+    const links = await keepsLinkIndex(log);
     const init: ToFoldThread = {
       kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery, links,
       ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),

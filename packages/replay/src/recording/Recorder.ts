@@ -2,6 +2,9 @@ import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type 
 import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '@meshfold/core';
 import { FoldWorker } from './FoldWorker.js';
+import { keepsLinkIndex } from '../linkIndex/keepsLinkIndex.js';
+import { LinkBlockBuilder } from '../linkIndex/LinkBlockBuilder.js';
+import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 
 export interface RecorderOptions {
   /** See ProjectedLog. Default 1000. */
@@ -64,6 +67,8 @@ export class Recorder {
   /** Objects of other kinds (a Service in the same file): not meshfold's to record. */
   skipped = 0;
   readonly #projected: ProjectedLog | FoldWorker;
+  /** The link index blocks of what ProjectedLog folded, written after each append (a FoldWorker writes its own). */
+  readonly #links: LinkBlockBuilder | undefined;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
   /** Characters of input the held events were read from (see {@link MAX_BATCH_CHARS}). */
@@ -74,8 +79,9 @@ export class Recorder {
   /** `#lastEpochMs` as the ISO string it was last stamped as. */
   #lastStamp: string | undefined;
 
-  private constructor(projected: ProjectedLog | FoldWorker, options: RecorderOptions, lastEpochMs: number) {
+  private constructor(projected: ProjectedLog | FoldWorker, options: RecorderOptions, lastEpochMs: number, links: LinkBlockBuilder | undefined) {
     this.#projected = projected;
+    this.#links = links;
     this.log = projected.log;
     this.firstSeq = projected.log.lastSeq + 1;
     this.#options = options;
@@ -84,9 +90,11 @@ export class Recorder {
 
   static async open(log: EventLog, options: RecorderOptions): Promise<Recorder> {
     const snapshotEvery = options.snapshotEvery ?? 1000;
+    // Folding in a worker, the worker keeps the link index; here, this thread does, from ProjectedLog's fold.
+    const links = !options.foldInWorker && await keepsLinkIndex(log) ? new LinkBlockBuilder() : undefined;
     const projected = options.foldInWorker
       ? await FoldWorker.open(log, { snapshotEvery, onNotice: (n) => options.err(`warning: ${n.code}: ${n.message}\n`) })
-      : await ProjectedLog.open(log, { snapshotEvery });
+      : await ProjectedLog.open(log, { snapshotEvery, ...(links && { onApplied: (seq, event, result) => links.add(seq, event, result) }) });
     let last: number;
     try {
       last = log.lastSeq > 0 ? Date.parse((await log.get(log.lastSeq))!.time) : 0;
@@ -94,7 +102,7 @@ export class Recorder {
       if (projected instanceof FoldWorker) await projected.close(); // its thread would keep the process alive
       throw err;
     }
-    return new Recorder(projected, options, Number.isNaN(last) ? 0 : last);
+    return new Recorder(projected, options, Number.isNaN(last) ? 0 : last, links);
   }
 
   /** Events appended by this recorder so far. */
@@ -253,6 +261,7 @@ export class Recorder {
       result = this.#projected instanceof FoldWorker
         ? await this.#projected.record(events, batch.map((p) => p.item.text))
         : await this.#projected.record(events);
+      if (this.#links && result.seqs.length > 0) await this.log.putIndexBlocks(LINK_INDEX, result.seqs[0]!, result.seqs.at(-1)!, this.#links.take());
     } catch (err) {
       throw this.#fail(err, batch.length);
     }
