@@ -25,8 +25,8 @@ import { jetStream } from './lib/bench/jetStreamSection.js';
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const size = quick
-  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, histories: 10, checkSes: 1000, operatorEvents: 20_000 }
-  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9, histories: 40, checkSes: 10_000, operatorEvents: 200_000 };
+  ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, histories: 10, historiesWithout: 3, checkSes: 1000, operatorEvents: 20_000 }
+  : { seedSes: 5000, growthSes: 50_000, churn: 1_000_000, churnSes: 1000, churnWes: 5000, relabelSmall: 1000, relabelLarge: 100_000, relabels: 20_000, travels: 200, travelsWithout: 9, histories: 40, historiesWithout: 9, checkSes: 10_000, operatorEvents: 200_000 };
 const work = mkdtempSync(join(tmpdir(), 'meshfold-bench-'));
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -136,10 +136,11 @@ async function timeTravel(logDir: string) {
 }
 
 async function history(logDir: string) {
-  say(`history: ${size.histories} random objects of the churn log, as /api/history answers, in a process of its own`);
+  say(`history: ${size.histories} random objects of the churn log, as /api/history answers, then ${size.historiesWithout} without the link index, in a process of its own`);
   const child = fileURLToPath(new URL('./historyChild.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [child, logDir, String(size.histories)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number; objects: number; meanEntries: number };
+  const { stdout } = await run(process.execPath, [child, logDir, String(size.histories), String(size.historiesWithout)], { maxBuffer: 1 << 20 });
+  type Figures = { p50Ms: number; p99Ms: number; objects: number; meanEntries: number };
+  return JSON.parse(stdout) as Figures & { withoutLinkIndex: Figures };
 }
 
 function relabel() {

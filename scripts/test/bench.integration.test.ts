@@ -16,7 +16,7 @@ const FIGURES = [
   'seedScenario.inline.bytesPerEndpoint', 'seedScenario.selector.bytesPerEndpoint', 'seedScenario.growthRatio10x',
   'record.eventsPerSec', 'record.rawLevelEventsPerSec', 'replay.eventsPerSec', 'replay.rawLevelEventsPerSec',
   'relabel.costRatio100kVs1k', 'check.checkSeconds', 'check.ratioToParse', 'operator.ratio', 'timeTravel.p50Ms', 'timeTravel.p99Ms', 'timeTravel.withoutSnapshots.p50Ms', 'timeTravel.withoutSnapshots.p99Ms',
-  'history.p50Ms', 'history.p99Ms',
+  'history.p50Ms', 'history.p99Ms', 'history.withoutLinkIndex.p50Ms', 'history.withoutLinkIndex.p99Ms',
   'jetstream.record.ratio', 'jetstream.record.appendRatio', 'jetstream.replay.ratio', 'jetstream.storedBytesPerEvent',
   'jetstream.singleNode.record.ratio', 'jetstream.singleNode.record.appendRatio', 'jetstream.singleNode.replay.ratio',
 ];

@@ -12,7 +12,7 @@ export type { Io } from './io/Io.js';
 export { diffStates, type StateDiff, type StatePoint } from './queries/diffStates.js';
 export { explainAssociation, type Reason } from './queries/explainAssociation.js';
 export { explainAt, type WhyAnswer } from './queries/explainAt.js';
-export { historyJson, type HistoryEntry } from './queries/historyJson.js';
+export { historyJson, type HistoryEntry, type HistoryOptions } from './queries/historyJson.js';
 export { indexLinks } from './linkIndex/indexLinks.js';
 export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
 export { checkDump, type CheckReport } from './check/checkDump.js';

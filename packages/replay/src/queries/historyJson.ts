@@ -8,6 +8,12 @@ import { tryReplay } from './tryReplay.js';
 
 export type { HistoryEntry } from './historyEntry.js';
 
+/** Options of {@link historyJson}. */
+export interface HistoryOptions {
+  /** Use the log's link index when it covers the log (default true); false reads the events alone, the same answer. */
+  linkIndex?: boolean;
+}
+
 /** Events per `getMany`: large enough that LevelDB's round trips are few, small enough to keep memory flat. */
 const READ_BATCH = 1000;
 
@@ -18,15 +24,16 @@ const READ_BATCH = 1000;
  *
  * The fold never crosses namespaces: a ServiceEntry selects only WorkloadEntries of its own
  * namespace and endpoint shards are keyed (host, namespace). So every delta an object's history
- * holds — its own events' shard lists included — comes from events of objects in its namespace,
- * found through the log's object index. Of those, only what `historyReads` picks is read and
- * folded: the object's own events (with full deltas), events of the other kind while it exists
- * (their association deltas), and of the rest only each object's last event before each of the
- * object's own events. The fold is the projector's own, so the answer is exactly a
- * replay's; the state it holds between those points is not any state of the log, and nothing but
- * this history looks at it.
+ * holds — its own events' shard lists included — comes from events of objects in its namespace.
+ * With a link index that covers the log, `historyFromLinks` reads just the events the answer is
+ * made of. Without one, the namespace's events are found through the log's object index and of
+ * those only what `historyReads` picks is read and folded: the object's own events (with full
+ * deltas), events of the other kind while it exists (their association deltas), and of the rest
+ * only each object's last event before each of the object's own events. Either way the fold is
+ * the projector's own, so the answer is exactly a replay's; the states it holds on the way are
+ * not states of the log, and nothing but this history looks at them.
  */
-export async function historyJson(log: EventLog, key: string): Promise<{ object: string; entries: HistoryEntry[] }> {
+export async function historyJson(log: EventLog, key: string, options: HistoryOptions = {}): Promise<{ object: string; entries: HistoryEntry[] }> {
   const { kind, namespace, name } = parseObjectKey(key)!;
   const short = nameKey({ namespace, name });
   const involves = (d: Delta) => (d.type === 'association-added' || d.type === 'association-removed')
@@ -36,7 +43,7 @@ export async function historyJson(log: EventLog, key: string): Promise<{ object:
   const ownSeqs = await log.seqsOf(key, { to });
   // An object the log never saw has no history: no event about another can involve it.
   if (ownSeqs.length === 0) return { object: key, entries: [] };
-  if (log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) >= to) {
+  if ((options.linkIndex ?? true) && log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) >= to) {
     return { object: key, entries: await historyFromLinks(log, key, kind, namespace, name, to, await log.getMany(ownSeqs)) };
   }
   const [own, others] = await Promise.all([log.getMany(ownSeqs), namespaceObjects(log, kind, namespace, key, to)]);
