@@ -6,7 +6,7 @@ import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 
 /** What the recording thread sends the fold thread. */
 export type ToFoldThread =
-  /** `links`: keep the link index, which covers every seq up to `seq`. */
+  /** `links`: keep the link index (it covers every seq up to `seq`). */
   | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number; links: boolean }
   /** Events `firstSeq..` as the log holds them (`type` and `object`), as one JSON array. */
   | { kind: 'events'; firstSeq: number; json: string }
@@ -39,8 +39,9 @@ const MAX_UNFOLDED_BATCHES = 4;
  *
  * The log gets the same events, rejections and snapshots (at the same seqs, by the same spacing
  * rule) as through `ProjectedLog`; notices (a delete of an unknown object) arrive when the batch
- * is folded, a little after its append. A failure of the worker or of a snapshot or link index write fails the
- * next `record` or `snapshot`, which appends nothing more.
+ * is folded, a little after its append. The worker also builds the link index blocks (see
+ * LinkBlockBuilder), which this thread writes behind the events. A failure of the worker or of a
+ * snapshot or index write fails the next `record` or `snapshot`, which appends nothing more.
  */
 export class FoldWorker {
   readonly log: EventLog;
@@ -68,8 +69,8 @@ export class FoldWorker {
   /** Starts the fold thread from the log's state at its last seq. */
   static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
     const projector = await loadState(log, log.lastSeq);
-    const worker = new Worker(new URL('./foldThread.js', import.meta.url));
     const links = await keepsLinkIndex(log);
+    const worker = new Worker(new URL('./foldThread.js', import.meta.url));
     const init: ToFoldThread = {
       kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery, links,
       ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),

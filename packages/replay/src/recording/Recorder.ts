@@ -261,9 +261,13 @@ export class Recorder {
       result = this.#projected instanceof FoldWorker
         ? await this.#projected.record(events, batch.map((p) => p.item.text))
         : await this.#projected.record(events);
-      if (this.#links && result.seqs.length > 0) await this.log.putIndexBlocks(LINK_INDEX, result.seqs[0]!, result.seqs.at(-1)!, this.#links.take());
     } catch (err) {
       throw this.#fail(err, batch.length);
+    }
+    try {
+      if (this.#links && result.seqs.length > 0) await this.log.putIndexBlocks(LINK_INDEX, result.seqs[0]!, result.seqs.at(-1)!, this.#links.take());
+    } catch (err) {
+      throw this.#fail(err, 0); // the events are in the log; only their index is not
     }
     for (const r of result.rejected) {
       this.rejected++;
