@@ -110,19 +110,22 @@ class NamespaceWalk {
   #link = 0;
   #host = 0;
   // By id: the last accepted event of each ServiceEntry and WorkloadEntry, the WorkloadEntries a
-  // ServiceEntry selects, the ServiceEntries selecting a WorkloadEntry, a ServiceEntry's hosts,
-  // the ServiceEntries with a host.
+  // ServiceEntry selects, a ServiceEntry's hosts, the ServiceEntries with a host.
   readonly #lastService: number[] = [];
   readonly #lastWorkload: number[] = [];
   readonly #members: (Set<number> | undefined)[] = [];
-  readonly #selectedBy: (Set<number> | undefined)[] = [];
+  /** The ServiceEntries selecting the object, when it is a WorkloadEntry. */
+  readonly #selectingSelf = new Set<number>();
   readonly #hostsOf: (Set<number> | undefined)[] = [];
   readonly #servicesOf: (Set<number> | undefined)[] = [];
+  /** By id: the ServiceEntries whose members the walk keeps, as only they can be asked for. */
+  readonly #kept: Uint8Array;
 
   constructor(timeline: LinkTimeline, isService: boolean, name: string) {
     this.#timeline = timeline;
     this.#isService = isService;
     this.#self = timeline.id(name);
+    this.#kept = keptServices(timeline, isService, this.#self);
   }
 
   /**
@@ -142,7 +145,7 @@ class NamespaceWalk {
       for (const we of this.#members[self] ?? []) workloads.add(we);
       for (let i = this.#link; i < links.length && links[i]! <= seq; i += 4) if (links[i + 3] === 1) workloads.add(links[i + 2]!);
     } else if (self !== undefined) {
-      const memberOf = new Set(this.#selectedBy[self]);
+      const memberOf = new Set(this.#selectingSelf);
       for (let i = this.#link; i < links.length && links[i]! <= seq; i += 4) memberOf.add(links[i + 1]!);
       for (const se of memberOf) for (const host of this.#hostsOf[se] ?? []) shardHosts.add(host);
     }
@@ -161,8 +164,11 @@ class NamespaceWalk {
     }
     for (; this.#link < links.length && links[this.#link]! <= through; this.#link += 4) {
       const [se, we, added] = [links[this.#link + 1]!, links[this.#link + 2]!, links[this.#link + 3] === 1];
-      toggle(this.#members, se, we, added);
-      toggle(this.#selectedBy, we, se, added);
+      if (this.#kept[se]) toggle(this.#members, se, we, added);
+      if (we === this.#self && !this.#isService) {
+        if (added) this.#selectingSelf.add(se);
+        else this.#selectingSelf.delete(se);
+      }
     }
     for (; this.#host < hosts.length && hosts[this.#host]! <= through; this.#host += 4) {
       const [se, host, added] = [hosts[this.#host + 1]!, hosts[this.#host + 2]!, hosts[this.#host + 3] === 1];
@@ -170,6 +176,23 @@ class NamespaceWalk {
       toggle(this.#servicesOf, host, se, added);
     }
   }
+}
+
+/**
+ * The ServiceEntries whose members an own event can ask for: those that ever share a host with
+ * the object's (a ServiceEntry's) hosts, or with a ServiceEntry that ever selects the object (a
+ * WorkloadEntry). A superset is as right; keeping only these spares the walk the rest of the namespace.
+ */
+function keptServices({ names, links, hosts }: LinkTimeline, isService: boolean, self: number | undefined): Uint8Array {
+  const kept = new Uint8Array(names.length);
+  if (self === undefined) return kept;
+  const near = new Uint8Array(names.length);
+  if (isService) near[self] = 1;
+  else for (let i = 0; i < links.length; i += 4) if (links[i + 2] === self) near[links[i + 1]!] = 1;
+  const sharedHosts = new Uint8Array(names.length);
+  for (let i = 0; i < hosts.length; i += 4) if (near[hosts[i + 1]!]) sharedHosts[hosts[i + 2]!] = 1;
+  for (let i = 0; i < hosts.length; i += 4) if (sharedHosts[hosts[i + 2]!]) kept[hosts[i + 1]!] = 1;
+  return kept;
 }
 
 function toggle(sets: (Set<number> | undefined)[], key: number, member: number, added: boolean): void {
