@@ -57,7 +57,8 @@ function findCycle(files: string[], importsOf: (file: string) => string[]): stri
 
 /**
  * replay's layers: which folders of packages/replay/src each folder may import (besides itself).
- * cli → recording → serve → check → queries, and io beside them for cli and recording; index.ts
+ * cli → recording → serve → check → queries → linkIndex (history's index, which recording also
+ * writes), and io beside them for cli and recording; index.ts
  * (the package's surface) may import any. A folder missing here fails the check until it is placed.
  */
 const REPLAY_LAYERS: Readonly<Record<string, readonly string[]>> = {
