@@ -30,28 +30,33 @@ export async function linkTimeline(log: EventLog, namespace: string, to: number)
   const blocks = (await log.indexBlocks(LINK_INDEX, namespace, { to }))
     .map(({ seq, value }) => ({ base: seq, ...decodeLinkBlock(value, `${LINK_INDEX} of namespace ${namespace}, block at seq ${seq}`) }));
   const size = (column: 'events' | 'links' | 'hosts') => blocks.reduce((sum, block) => sum + block[column].length, 0);
-  const timeline = { names, events: new Float64Array(size('events')), links: new Float64Array(size('links')), hosts: new Float64Array(size('hosts')), id: (name: string) => ids.get(name) };
-  const ends = { events: 0, links: 0, hosts: 0 };
+  const events = new Float64Array(size('events'));
+  const links = new Float64Array(size('links'));
+  const hosts = new Float64Array(size('hosts'));
+  let [e, l, h] = [0, 0, 0];
+  // One plain loop per column: this runs for every row of the namespace on every history.
   for (const block of blocks) {
+    const { base } = block;
     const global = block.names.map(intern);
-    for (const [column, width] of [['events', 3], ['links', 4], ['hosts', 4]] as const) {
-      const rows = block[column];
-      const into = timeline[column];
-      let at = ends[column];
-      for (let i = 0; i < rows.length && block.base + rows[i]! <= to; i += width, at += width) {
-        into[at] = block.base + rows[i]!;
-        // events: [seq, kind, name]; links and hosts: [seq, name, name|host, added]
-        if (width === 3) {
-          into[at + 1] = rows[i + 1]!;
-          into[at + 2] = global[rows[i + 2]!]!;
-        } else {
-          into[at + 1] = global[rows[i + 1]!]!;
-          into[at + 2] = global[rows[i + 2]!]!;
-          into[at + 3] = rows[i + 3]!;
-        }
-      }
-      ends[column] = at;
+    const rows = block.events;
+    for (let i = 0; i < rows.length && base + rows[i]! <= to; i += 3, e += 3) {
+      events[e] = base + rows[i]!;
+      events[e + 1] = rows[i + 1]!;
+      events[e + 2] = global[rows[i + 2]!]!;
     }
+    l = copyChanges(block.links, base, to, global, links, l);
+    h = copyChanges(block.hosts, base, to, global, hosts, h);
   }
-  return { ...timeline, events: timeline.events.subarray(0, ends.events), links: timeline.links.subarray(0, ends.links), hosts: timeline.hosts.subarray(0, ends.hosts) };
+  return { names, events: events.subarray(0, e), links: links.subarray(0, l), hosts: hosts.subarray(0, h), id: (name) => ids.get(name) };
+}
+
+/** Rows `[seq offset, name, name|host, added]` through `to`, as `[seq, id, id, added]` into `into` from `at`; the new end. */
+function copyChanges(rows: Uint32Array, base: number, to: number, global: number[], into: Float64Array, at: number): number {
+  for (let i = 0; i < rows.length && base + rows[i]! <= to; i += 4, at += 4) {
+    into[at] = base + rows[i]!;
+    into[at + 1] = global[rows[i + 1]!]!;
+    into[at + 2] = global[rows[i + 2]!]!;
+    into[at + 3] = rows[i + 3]!;
+  }
+  return at;
 }
