@@ -69,9 +69,11 @@ test('a log appended to without the index gets none from record until indexLinks
   }), { numRuns: RUNS });
 });
 
-test('a link block that does not decode, or names what it does not hold, is STORE_CORRUPT_VALUE', () => {
+test('a link block round-trips 16 or 32 bits wide; one that does not decode, or names what it does not hold, is STORE_CORRUPT_VALUE', () => {
   const good = { names: ['s', 'w'], events: Uint32Array.of(0, 0, 0), links: Uint32Array.of(0, 0, 1, 1), hosts: new Uint32Array(0) };
   assert.equal(decodeLinkBlock(encodeLinkBlock(good), 'block').links, good.links);
+  const wide = { ...good, events: Uint32Array.of(70_000, 1, 1) }; // an offset past 16 bits: the block is stored 32 bits wide
+  assert.equal(decodeLinkBlock(encodeLinkBlock(wide), 'block').events, wide.events);
   for (const bad of [
     Uint8Array.of(0xc1),
     encodeLinkBlock({ ...good, links: Uint32Array.of(0, 0, 2, 1) }),
