@@ -13,6 +13,7 @@ import { endpoints } from './commands/endpoints.js';
 import { events } from './commands/events.js';
 import { history } from './commands/history.js';
 import { serve } from './commands/serve.js';
+import { reindex } from './commands/reindex.js';
 import { verify } from './commands/verify.js';
 import { why } from './commands/why.js';
 
@@ -192,6 +193,12 @@ export const commandTable: readonly CommandSpec[] = [
     description: 'Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.',
     options: [],
     run: (_args, opts, io) => verify(opts.log as string | undefined, io),
+  },
+  {
+    usage: 'reindex',
+    description: 'Build the link index history reads, for a log recorded without it (by an older meshfold, or appended to by another writer); record keeps it as it goes.',
+    options: [],
+    run: (_args, opts, io) => reindex(opts.log as string | undefined, io),
   },
   {
     usage: 'serve',

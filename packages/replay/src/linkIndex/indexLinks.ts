@@ -7,9 +7,9 @@ import { LINK_INDEX } from './linkIndexName.js';
  * Brings the link index of a log up to its last seq: from where the index ends, the state there
  * is loaded and every later event replayed, one batch of blocks per read batch. For a log that a
  * writer without the index recorded (`ProjectedLog`, an older meshfold) and for tests; `record`
- * keeps the index as it goes. Resolves with the seq the index now covers.
+ * keeps the index as it goes; `meshfold reindex` runs this. Resolves with the seq the index now covers.
  */
-export async function indexLinks(log: EventLog): Promise<number> {
+export async function indexLinks(log: EventLog, onProgress?: (done: number, total: number) => void): Promise<number> {
   let through = await log.indexedThrough(LINK_INDEX);
   if (through >= log.lastSeq) return through;
   const projector = through === 0 ? new Projector() : await loadState(log, through);
@@ -26,6 +26,7 @@ export async function indexLinks(log: EventLog): Promise<number> {
     const last = batch.at(-1)!.seq;
     await log.putIndexBlocks(LINK_INDEX, through + 1, last, builder.take());
     through = last;
+    onProgress?.(through, log.lastSeq);
   }
   return through;
 }
