@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isMeshfoldError, type WatchEvent } from '@meshfold/core';
+import { isMeshfoldError, Projector, type WatchEvent } from '@meshfold/core';
 import { watchStream } from '@meshfold/testing';
 import { EventLog } from '@meshfold/store';
 import { historyJson, indexLinks } from '../src/index.js';
 import type { Io } from '../src/io/Io.js';
 import { decodeLinkBlock, encodeLinkBlock } from '../src/linkIndex/LinkBlock.js';
+import { LinkBlockBuilder } from '../src/linkIndex/LinkBlockBuilder.js';
+import { linkTimeline } from '../src/linkIndex/linkTimeline.js';
 import { LINK_INDEX } from '../src/linkIndex/linkIndexName.js';
 import { record } from '../src/recording/record.js';
 
@@ -68,6 +70,48 @@ test('a log appended to without the index gets none from record until indexLinks
     }
   }), { numRuns: RUNS });
 });
+
+test('however the blocks are cut — grown and rewritten batch by batch, sealed small — the index reads back the same', async () => {
+  const cuts = fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 20 });
+  await fc.assert(fc.asyncProperty(watchStream(60), cuts, fc.integer({ min: 1, max: 12 }), async (events, batches, sealRows) => {
+    const [cut, whole] = [await EventLog.openMemory(), await EventLog.openMemory()];
+    try {
+      await cut.append(events);
+      await whole.append(events);
+      const [small, one] = [new LinkBlockBuilder(sealRows), new LinkBlockBuilder(Infinity)];
+      const projector = new Projector();
+      let from = 1;
+      for (const event of await collect(cut)) {
+        try {
+          const result = projector.replay(event, event.seq);
+          small.add(event.seq, event, result);
+          one.add(event.seq, event, result);
+        } catch (err) {
+          if (!isMeshfoldError(err)) throw err;
+          projector.skip(event.seq);
+        }
+        if (event.seq - from + 1 >= batches[event.seq % batches.length]! || event.seq === cut.lastSeq) {
+          await cut.putIndexBlocks(LINK_INDEX, from, event.seq, small.take());
+          from = event.seq + 1;
+        }
+      }
+      await whole.putIndexBlocks(LINK_INDEX, 1, whole.lastSeq, one.take());
+      for (const namespace of ['a', 'b']) {
+        const [a, b] = [await linkTimeline(cut, namespace, cut.lastSeq), await linkTimeline(whole, namespace, whole.lastSeq)];
+        assert.equal([a.names, [...a.events], [...a.links], [...a.hosts]], [b.names, [...b.events], [...b.links], [...b.hosts]], namespace);
+      }
+    } finally {
+      await cut.close();
+      await whole.close();
+    }
+  }), { numRuns: RUNS * 4 });
+});
+
+async function collect(log: EventLog) {
+  const out = [];
+  for await (const batch of log.readBatches()) out.push(...batch);
+  return out;
+}
 
 test('a link block round-trips 16 or 32 bits wide; one that does not decode, or names what it does not hold, is STORE_CORRUPT_VALUE', () => {
   const good = { names: ['s', 'w'], events: Uint32Array.of(0, 0, 0), links: Uint32Array.of(0, 0, 1, 1), hosts: new Uint32Array(0) };

@@ -118,11 +118,11 @@ export interface EventLog {
   /** Every snapshot that decodes, oldest first, without its state; the others are reported. */
   listSnapshots(): Promise<SnapshotInfo[]>;
   /**
-   * Extends the derived index `name` (e.g. `links/<projector version>`), which then covers seqs
+   * Extends the derived index `name` (e.g. `links/3/<projector version>`), which then covers seqs
    * 1..`through`: `from` must be where it ends plus one, `through` at most the last seq, every
-   * block's seq within `from..through`. Written in one batch with the new end, behind the
-   * appends queued before it. Otherwise, or on a log without `derivedIndexes`,
-   * `STORE_INDEX_REJECTED`.
+   * block's seq within `1..through`; a block at a (group, seq) already written replaces it (a
+   * writer growing its last block). Written in one batch with the new end, behind the appends
+   * queued before it. Otherwise, or on a log without `derivedIndexes`, `STORE_INDEX_REJECTED`.
    */
   putIndexBlocks(name: string, from: number, through: number, blocks: readonly IndexBlock[]): Promise<void>;
   /** The last seq the derived index `name` covers, 0 when there is none. */

@@ -355,7 +355,7 @@ export class LevelEventLog implements EventLog {
       }
       const operations: BatchOperation[] = blocks.map((block) => {
         checkIndexPart('group', block.group, where);
-        if (!Number.isSafeInteger(block.seq) || block.seq < from || block.seq > through) throw reject(`a block at seq ${block.seq} is outside ${from}..${through}`);
+        if (!Number.isSafeInteger(block.seq) || block.seq < 1 || block.seq > through) throw reject(`a block at seq ${block.seq} is outside 1..${through}`);
         if (!(block.value instanceof Uint8Array)) throw reject(`the block of ${block.group} at seq ${block.seq} is not bytes`);
         return { type: 'put', sublevel: indexes, key: indexBlockKey(name, block.group, block.seq), value: block.value };
       });

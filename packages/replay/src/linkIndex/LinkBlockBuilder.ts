@@ -2,7 +2,14 @@ import { namespaceOf, type ApplyResult, type ObjectRecord, type WatchEvent } fro
 import type { IndexBlock } from '@meshfold/store';
 import { encodeLinkBlock, SERVICE_ENTRY, WORKLOAD_ENTRY } from './LinkBlock.js';
 
-/** One namespace's part of the next block. */
+/**
+ * Rows (events, association and host changes) a block grows to before it is sealed and the next
+ * one begins: a block is rewritten whole each time it grows, so a slow live recording does not
+ * leave a block per event for history to read, and a fast one rewrites each block about once.
+ */
+const SEAL_ROWS = 256;
+
+/** One namespace's open block: what it holds so far. */
 class Pending {
   readonly seq: number;
   readonly names = new Map<string, number>();
@@ -14,6 +21,10 @@ class Pending {
     this.seq = seq;
   }
 
+  get rows(): number {
+    return this.events.length / 3 + this.links.length / 4 + this.hosts.length / 4;
+  }
+
   id(name: string): number {
     let id = this.names.get(name);
     if (id === undefined) this.names.set(name, (id = this.names.size));
@@ -23,12 +34,20 @@ class Pending {
 
 /**
  * Collects, from the fold's results event by event, what the link index keeps (see LinkBlock),
- * and hands it out as one block per namespace for the events added since the last `take`. A
- * replay returns the association deltas for nothing and its change carries the old and new
- * ServiceEntry, so building the index adds no fold work. Only events the fold accepted are added.
+ * and hands out the blocks to write for the events added since the last `take`: each namespace's
+ * open block, whole (it replaces what was written of it before). A replay returns the
+ * association deltas for nothing and its change carries the old and new ServiceEntry, so building
+ * the index adds no fold work. Only events the fold accepted are added.
  */
 export class LinkBlockBuilder {
-  #pending = new Map<string, Pending>();
+  readonly #open = new Map<string, Pending>();
+  #touched = new Set<string>();
+  readonly #sealRows: number;
+
+  /** `sealRows`: for tests of how blocks are cut; the default is the one the index is read best with. */
+  constructor(sealRows = SEAL_ROWS) {
+    this.#sealRows = sealRows;
+  }
 
   add(seq: number, event: Pick<WatchEvent, 'object'>, result: ApplyResult): void {
     const namespace = namespaceOf(event.object);
@@ -51,19 +70,24 @@ export class LinkBlockBuilder {
     for (const host of after) if (!before.includes(host)) block.hosts.push(offset, block.id(name), block.id(host), 1);
   }
 
-  /** The blocks of everything added since the last call, each at the first seq it holds. */
+  /** The open block of each namespace added to since the last call, at the first seq it holds; the full ones are sealed. */
   take(): IndexBlock[] {
-    const blocks = [...this.#pending].map(([group, p]) => ({
-      group, seq: p.seq,
-      value: encodeLinkBlock({ names: [...p.names.keys()], events: Uint32Array.from(p.events), links: Uint32Array.from(p.links), hosts: Uint32Array.from(p.hosts) }),
-    }));
-    this.#pending = new Map();
+    const blocks = [...this.#touched].map((group) => {
+      const p = this.#open.get(group)!;
+      if (p.rows >= this.#sealRows) this.#open.delete(group);
+      return {
+        group, seq: p.seq,
+        value: encodeLinkBlock({ names: [...p.names.keys()], events: Uint32Array.from(p.events), links: Uint32Array.from(p.links), hosts: Uint32Array.from(p.hosts) }),
+      };
+    });
+    this.#touched = new Set();
     return blocks;
   }
 
   #block(namespace: string, seq: number): Pending {
-    let block = this.#pending.get(namespace);
-    if (!block) this.#pending.set(namespace, (block = new Pending(seq)));
+    this.#touched.add(namespace);
+    let block = this.#open.get(namespace);
+    if (!block) this.#open.set(namespace, (block = new Pending(seq)));
     return block;
   }
 }

@@ -322,6 +322,9 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'b')), [[2, [2]]]);
     assert.deepStrictEqual(await log.indexBlocks('links/p1', 'c'), []);
     assert.deepStrictEqual(await log.indexBlocks('links/p2', 'a'), []);
+    await log.append(addedRange(7, 1));
+    await log.putIndexBlocks('links/p1', 7, 7, [{ group: 'a', seq: 5, value: bytes(5, 7) }]);
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[1, [1]], [3, [3]], [5, [5, 7]]], 'a block written again is replaced');
   });
 
   test('derived index blocks that do not continue the index, or reach past the log, are rejected whole', async (context: Context) => {
@@ -333,7 +336,7 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
       () => log.putIndexBlocks('links/p1', 2, 3, [{ group: 'a', seq: 3, value: bytes(9) }]), // overlaps
       () => log.putIndexBlocks('links/p1', 4, 4, [{ group: 'a', seq: 4, value: bytes(9) }]), // leaves a gap
       () => log.putIndexBlocks('links/p1', 3, 5, [{ group: 'a', seq: 3, value: bytes(9) }]), // past the last seq
-      () => log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a', seq: 3, value: bytes(9) }, { group: 'a', seq: 1, value: bytes(9) }]), // a block outside
+      () => log.putIndexBlocks('links/p1', 3, 3, [{ group: 'a', seq: 3, value: bytes(9) }, { group: 'a', seq: 4, value: bytes(9) }]), // a block past the end
       () => log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a\0b', seq: 3, value: bytes(9) }]),
     ]) assert.strictEqual((await failure(put())).code, 'STORE_INDEX_REJECTED', String(put));
     assert.strictEqual(await log.indexedThrough('links/p1'), 2);
