@@ -63,7 +63,7 @@ function findCycle(files: string[], importsOf: (file: string) => string[]): stri
  */
 const REPLAY_LAYERS: Readonly<Record<string, readonly string[]>> = {
   'index.ts': ['cli', 'recording', 'serve', 'check', 'queries', 'linkIndex', 'io'],
-  cli: ['recording', 'serve', 'check', 'queries', 'io'],
+  cli: ['recording', 'serve', 'check', 'queries', 'linkIndex', 'io'],
   recording: ['serve', 'queries', 'linkIndex', 'io'],
   serve: ['check', 'queries'],
   check: ['queries'],
