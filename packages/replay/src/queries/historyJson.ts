@@ -1,18 +1,22 @@
 import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
-import type { EventLog } from '@meshfold/store';
+import { loadState, type EventLog } from '@meshfold/store';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 import { historyEntry as entry, type HistoryEntry } from './historyEntry.js';
 import { historyFromLinks } from './historyFromLinks.js';
 import { historyReads } from './historyReads.js';
+import { safeIdentity } from './safeIdentity.js';
 import { tryReplay } from './tryReplay.js';
 
 export type { HistoryEntry } from './historyEntry.js';
 
 /** Options of {@link historyJson}. */
 export interface HistoryOptions {
-  /** Use the log's link index when it covers the log (default true); false reads the events alone, the same answer. */
+  /** Use the log's link index (default true); false reads the events alone, for the same answer. */
   linkIndex?: boolean;
 }
+
+/** The most events past the link index's end that history folds on from there, rather than not use the index. */
+const UNINDEXED_TAIL = 10_000;
 
 /** Events per `getMany`: large enough that LevelDB's round trips are few, small enough to keep memory flat. */
 const READ_BATCH = 1000;
@@ -25,8 +29,8 @@ const READ_BATCH = 1000;
  * The fold never crosses namespaces: a ServiceEntry selects only WorkloadEntries of its own
  * namespace and endpoint shards are keyed (host, namespace). So every delta an object's history
  * holds — its own events' shard lists included — comes from events of objects in its namespace.
- * With a link index that covers the log, `historyFromLinks` reads just the events the answer is
- * made of. Without one, the namespace's events are found through the log's object index and of
+ * With a link index, `historyFromLinks` reads just the events the answer is made of, up to where
+ * the index ends; a short rest is folded on from the state there (`foldedTail`). Without one, the namespace's events are found through the log's object index and of
  * those only what `historyReads` picks is read and folded: the object's own events (with full
  * deltas), events of the other kind while it exists (their association deltas), and of the rest
  * only each object's last event before each of the object's own events. Either way the fold is
@@ -43,8 +47,16 @@ export async function historyJson(log: EventLog, key: string, options: HistoryOp
   const ownSeqs = await log.seqsOf(key, { to });
   // An object the log never saw has no history: no event about another can involve it.
   if (ownSeqs.length === 0) return { object: key, entries: [] };
-  if ((options.linkIndex ?? true) && log.capabilities.derivedIndexes && await log.indexedThrough(LINK_INDEX) >= to) {
-    return { object: key, entries: await historyFromLinks(log, key, kind, namespace, name, to, await log.getMany(ownSeqs)) };
+  const indexed = (options.linkIndex ?? true) && log.capabilities.derivedIndexes ? Math.min(await log.indexedThrough(LINK_INDEX), to) : 0;
+  // Up to where the index reaches from it; a short rest (a live recorder's fold lags its appends a
+  // little) by folding on from the state there, which snapshots make cheap.
+  if (indexed > 0 && to - indexed <= UNINDEXED_TAIL) {
+    const own = await log.getMany(ownSeqs);
+    const head = own.filter((event) => event.seq <= indexed);
+    // Before its first event an object has no associations, so no other event is in its history.
+    const entries = head.length > 0 ? await historyFromLinks(log, key, kind, namespace, name, indexed, head) : [];
+    if (indexed < to) entries.push(...await foldedTail(log, key, involves, indexed, to));
+    return { object: key, entries };
   }
   const [own, others] = await Promise.all([log.getMany(ownSeqs), namespaceObjects(log, kind, namespace, key, to)]);
   const reads = historyReads(ownSeqs, existsAfter(own, key), others);
@@ -79,6 +91,29 @@ export async function historyJson(log: EventLog, key: string, options: HistoryOp
   }
   while (next < own.length) applyOwn(own[next++]!);
   return { object: key, entries };
+}
+
+/** The entries of events `from + 1..to`, by folding them onto the state after `from`, as a replay would. */
+async function foldedTail(log: EventLog, key: string, involves: (d: Delta) => boolean, from: number, to: number): Promise<HistoryEntry[]> {
+  const projector = await loadState(log, from);
+  const entries: HistoryEntry[] = [];
+  for await (const batch of log.readBatches({ from: from + 1, to })) {
+    for (const event of batch) {
+      if (safeIdentity(event) === key) {
+        try {
+          entries.push(entry(event, [...projector.apply(event, event.seq).deltas]));
+        } catch (err) {
+          if (!isMeshfoldError(err)) throw err;
+          projector.skip(event.seq);
+          entries.push(entry(event, [], { code: err.code, message: err.message }));
+        }
+      } else {
+        const relevant = tryReplay(projector, event)?.filter(involves) ?? [];
+        if (relevant.length > 0) entries.push(entry(event, relevant));
+      }
+    }
+  }
+  return entries;
 }
 
 /** Whether the object exists after each of its events: only its own events add or remove it. */
