@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice } from '@meshfold/core';
 import { loadState, type AppendEvent, type EventLog, type RecordResult, type Rejection } from '@meshfold/store';
+import { RECORDING_HEAP } from './recordingHeap.js';
 
 /** What the recording thread sends the fold thread. */
 export type ToFoldThread =
@@ -62,7 +63,7 @@ export class FoldWorker {
   /** Starts the fold thread from the log's state at its last seq. */
   static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
     const projector = await loadState(log, log.lastSeq);
-    const worker = new Worker(new URL('./foldThread.js', import.meta.url));
+    const worker = new Worker(new URL('./foldThread.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: RECORDING_HEAP.foldThreadYoungGenerationMb } });
     const init: ToFoldThread = {
       kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery,
       ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),
