@@ -38,12 +38,25 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     return i;
   };
   const row = (w: WorkloadRecord): WorkloadRow => [w.name, w.address, ref(w.ports), ref(w.labels), ref(w.traits)];
+  // Records come sorted by namespace, so most share the namespace of the one before.
+  let namespace: string | undefined;
+  let namespaceRef: Ref = -1;
+  const refOfNamespace = (ns: string): Ref => {
+    if (ns !== namespace) {
+      namespace = ns;
+      namespaceRef = ref(ns);
+    }
+    return namespaceRef;
+  };
   const encoded: Encoded = { tables, services: [], workloads: [] };
   for (const r of records) {
     if (r.kind === 'ServiceEntry') {
-      encoded.services.push([ref(r.namespace), r.name, [...r.hosts], [...r.addresses], ref(r.ports), r.location,
+      // hosts and addresses are written as they are (JSON.stringify takes the frozen arrays).
+      encoded.services.push([refOfNamespace(r.namespace), r.name, r.hosts as string[], r.addresses as string[], ref(r.ports), r.location,
         r.resolution, ref(r.selector), r.endpoints.map(row)]);
-    } else encoded.workloads.push([ref(r.namespace), ...row(r)]);
+    } else {
+      encoded.workloads.push([refOfNamespace(r.namespace), r.name, r.address, ref(r.ports), ref(r.labels), ref(r.traits)]);
+    }
   }
   return JSON.stringify(encoded);
 }
