@@ -28,7 +28,7 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     if (value === undefined) return -1;
     let i = seen.get(value);
     if (i !== undefined) return i;
-    const key = JSON.stringify(value);
+    const key = tableKey(value);
     i = index.get(key);
     if (i === undefined) {
       i = tables.push(value) - 1;
@@ -59,6 +59,23 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     }
   }
   return JSON.stringify(encoded);
+}
+
+/**
+ * The JSON of a table value, which says whether two values are the same entry. The interned maps
+ * and lists are frozen and live across many snapshots, so each is serialised once, not once per
+ * snapshot.
+ */
+const tableKeys = new WeakMap<object, string>();
+
+function tableKey(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return JSON.stringify(value);
+  let key = tableKeys.get(value);
+  if (key === undefined) {
+    key = JSON.stringify(value);
+    tableKeys.set(value, key);
+  }
+  return key;
 }
 
 export function decodeObjects(json: string): ObjectRecord[] {
