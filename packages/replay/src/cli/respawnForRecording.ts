@@ -11,7 +11,7 @@ const RECORDING_COMMANDS: readonly string[] = ['record', 'watch'];
  * A recording command runs in a child Node process started with RECORDING_HEAP's semi-space:
  * the young generation is fixed when V8 starts, so it cannot be set from inside the process (and
  * `NODE_OPTIONS` may not name it for every user). Not when the process already chose a semi-space
- * size itself (`node --max-semi-space-size=…`, or in `NODE_OPTIONS`).
+ * size itself (`node --max-semi-space-size=…`, or in `NODE_OPTIONS`), nor under a debugger.
  *
  * Returns undefined when this process is to run the command itself, or the child's exit status.
  * The child shares stdin, stdout and stderr; the stop signals this process receives are relayed
@@ -26,6 +26,8 @@ export function respawnForRecording(argv: readonly string[]): Promise<number> | 
   if (!RECORDING_COMMANDS.includes(argv[0] ?? '')) return undefined;
   const chosen = (flags: readonly string[]) => flags.some((f) => /^--max[-_]semi[-_]space[-_]size\b/.test(f));
   if (chosen(process.execArgv) || chosen((process.env.NODE_OPTIONS ?? '').split(/\s+/))) return undefined;
+  // Someone debugging this process (`node --inspect-brk`) means to step through the recording itself.
+  if (process.execArgv.some((f) => f.startsWith('--inspect'))) return undefined;
   const child = spawn(process.execPath, [...process.execArgv, `--max-semi-space-size=${RECORDING_HEAP.semiSpaceMb}`, process.argv[1]!, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [SIGNAL_RELAY_ENV]: '1' },
