@@ -1,9 +1,9 @@
 /**
- * V8's young generation for recording. Recording makes short-lived objects by the million (each
- * event's parsed tree, its encoding, the batch); with V8's default the young generation fills
- * several times per batch, much of a batch survives into the old one, and the scavenger and the
- * old generation's collector took about a quarter of the recording thread. README, "Benchmarks
- * and budgets", has the measurements behind the sizes and what they cost in memory.
+ * V8's young generation for recording. A batch of events (their parsed trees, the text handed to
+ * the fold thread, the encoded batch) stays alive until it is appended; with V8's default
+ * semi-space the scavenger runs several times per batch and copies the live part of it each time,
+ * promoting some to the old generation. A larger one lets most of a batch die young. README,
+ * "Benchmarks and budgets", has the measurements behind the sizes and what they cost in memory.
  */
 export const RECORDING_HEAP = {
   /** `--max-semi-space-size` of a recording process (MB): fixed when V8 starts. */
