@@ -20,7 +20,9 @@ type WorkloadEntryRow = [ns: Ref, ...WorkloadRow];
 interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: WorkloadEntryRow[] }
 
 export function encodeObjects(records: readonly ObjectRecord[]): string {
-  const tables: unknown[] = [];
+  // Each table entry as its JSON (which is also how entries are told apart): the text is built
+  // from these, not by serialising every table value again.
+  const tableTexts: string[] = [];
   const index = new Map<string, number>();
   // Records share interned maps, so most lookups are answered by identity, without serialising.
   const seen = new Map<unknown, number>();
@@ -31,7 +33,7 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     const key = tableKey(value);
     i = index.get(key);
     if (i === undefined) {
-      i = tables.push(value) - 1;
+      i = tableTexts.push(key) - 1;
       index.set(key, i);
     }
     seen.set(value, i);
@@ -48,7 +50,7 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     }
     return namespaceRef;
   };
-  const encoded: Encoded = { tables, services: [], workloads: [] };
+  const encoded: Omit<Encoded, 'tables'> = { services: [], workloads: [] };
   for (const r of records) {
     if (r.kind === 'ServiceEntry') {
       // hosts and addresses are written as they are (JSON.stringify takes the frozen arrays).
@@ -58,7 +60,8 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
       encoded.workloads.push([refOfNamespace(r.namespace), r.name, r.address, ref(r.ports), ref(r.labels), ref(r.traits)]);
     }
   }
-  return JSON.stringify(encoded);
+  // What JSON.stringify({ tables, services, workloads }) gives.
+  return `{"tables":[${tableTexts.join(',')}],"services":${JSON.stringify(encoded.services)},"workloads":${JSON.stringify(encoded.workloads)}}`;
 }
 
 /**
