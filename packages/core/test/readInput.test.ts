@@ -227,6 +227,24 @@ test('a document longer than the limit is reported and skipped; the next one is 
   assert.equal(summary(yaml), ['ADDED WorkloadEntry shop/a', '#1 INPUT_MALFORMED', 'ADDED WorkloadEntry shop/b']);
 });
 
+test('UTF-8 after ASCII chunks: a character split between two chunks, anywhere, reads as in one chunk', async () => {
+  const event = (name: string, note: string) => JSON.stringify({ type: 'ADDED', object: {
+    apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry',
+    metadata: { name, namespace: 'shop', annotations: { note } }, spec: { address: '10.0.0.1' },
+  } }, null, 4);
+  const data = Buffer.from(`${event('a', 'plain')}\n${event('b', 'café → 💳 payments')}\n${event('c', 'plain again')}\n`);
+  const whole = await readChunks(data, () => data.length);
+  assert.equal(whole.map((i) => (i.event!.object.metadata.annotations as Record<string, string>).note), ['plain', 'café → 💳 payments', 'plain again']);
+  const firstNonAscii = data.findIndex((b) => b >= 0x80);
+  for (let cut = firstNonAscii - 3; cut < firstNonAscii + 12; cut++) {
+    // An ASCII chunk (or one ending inside the first character that is not), then three bytes
+    // (cutting a character or not), then the rest.
+    const plan = [cut, 3];
+    const sizes = () => plan.shift() ?? data.length;
+    assert.equal(await readChunks(data, sizes), whole, `cut at byte ${cut}`);
+  }
+});
+
 test('chunk boundaries do not matter: 1-byte and random-sized chunks give the same items as one chunk', async () => {
   const names = [
     'watch-pretty.json', 'watch.ndjson', 'list.json', 'multi-doc-invalid.yaml', 'mixed-kinds.yaml',

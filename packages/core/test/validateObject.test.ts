@@ -93,6 +93,14 @@ test('every object in the conformance scenarios is valid', () => {
 test('a non-object is one issue on the root', () => {
   for (const input of [null, undefined, 42, 'x', [se()]]) rejects(input, '', /object/);
 });
+test('data that is not plain JSON is reported at its path, through arrays and objects', () => {
+  rejects(se({ endpoints: [{ address: '10.0.0.1' }, { address: '10.0.0.2', labels: new Map() }] }), 'spec.endpoints[1].labels', /Map is not JSON data/);
+  rejects(se({ ports: [{ number: Number.NaN, name: 'http' }] }), 'spec.ports[0].number', /not a JSON number/);
+  rejects(we({ labels: JSON.parse('{"__proto__": "x"}') as Json }), 'spec.labels.__proto__', /__proto__/);
+  let deep: unknown = 'x';
+  for (let i = 0; i < 70; i++) deep = [deep];
+  rejects(se({ hosts: deep as Json }), `spec.hosts${'[0]'.repeat(62)}`, /levels deep/);
+});
 test('another API group is rejected', () => rejects({ ...se(), apiVersion: 'networking.k8s.io/v1' }, 'apiVersion', /networking\.istio\.io/));
 test('an unknown version is rejected', () => rejects({ ...se(), apiVersion: 'networking.istio.io/v2' }, 'apiVersion', /v1alpha3/));
 test('a missing apiVersion is required', () => rejects({ ...se(), apiVersion: undefined }, 'apiVersion', /required/));

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // The CLI is compiled TypeScript; `npm install` builds it (the root `prepare` script).
-import { main } from '../dist/src/cli/main.js';
+import { respawnForRecording } from '../dist/src/cli/respawnForRecording.js';
 
-// A query whose reader went away (`meshfold events | head`) has nothing left to do: stop now, as
-// a query is not an error. A recorder keeps recording (see Io: its messages are dropped instead).
-if (!['record', 'watch'].includes(process.argv[2] ?? '')) {
-  process.stdout.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(0);
-  });
+const argv = process.argv.slice(2);
+// A recording command runs in a child process with a larger young generation (see there).
+const respawned = respawnForRecording(argv);
+if (respawned) {
+  process.exitCode = await respawned;
+} else {
+  const { main } = await import('../dist/src/cli/main.js');
+  // A query whose reader went away (`meshfold events | head`) has nothing left to do: stop now, as
+  // a query is not an error. A recorder keeps recording (see Io: its messages are dropped instead).
+  if (!['record', 'watch'].includes(argv[0] ?? '')) {
+    process.stdout.on('error', (err) => {
+      if (err.code === 'EPIPE') process.exit(0);
+    });
+  }
+  process.exitCode = await main(argv);
 }
-process.exitCode = await main(process.argv.slice(2));

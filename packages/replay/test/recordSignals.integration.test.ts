@@ -31,10 +31,11 @@ interface Round { signal: NodeJS.Signals; read: string[]; held: number; logged: 
 /**
  * Starts a recorder on stdin, writes events to it at a random pace (gaps of 0–60 ms: most shorter
  * than the recorder's 50 ms idle flush, so events are often still held when the signal comes),
- * and sends `signal` at a random moment after the first event was read.
+ * and sends `signal` at a random moment after the first event was read: to the process started,
+ * or to its whole process group, as a terminal's Ctrl-C or a service manager does (`to: 'group'`).
  */
-async function killedRecorder(log: string, signal: NodeJS.Signals): Promise<Round> {
-  const child = spawn(process.execPath, [MESHFOLD_BIN, 'record', '--log', log, '--verbose', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function killedRecorder(log: string, signal: NodeJS.Signals, to: 'process' | 'group' = 'process'): Promise<Round> {
+  const child = spawn(process.execPath, [MESHFOLD_BIN, 'record', '--log', log, '--verbose', '-'], { stdio: ['pipe', 'pipe', 'pipe'], detached: to === 'group' });
   let stdout = '';
   let stderr = '';
   let firstRead: () => void;
@@ -53,7 +54,8 @@ async function killedRecorder(log: string, signal: NodeJS.Signals): Promise<Roun
   })();
   await Promise.race([readOne, closed]);
   await sleep(Math.random() * 250);
-  child.kill(signal);
+  if (to === 'group') process.kill(-child.pid!, signal);
+  else child.kill(signal);
   const [code, killedBy] = await closed as [number | null, string | null];
   await writer;
   const lines = stderr.split('\n');
@@ -75,13 +77,14 @@ async function namesIn(dir: string): Promise<string[]> {
   }
 }
 
-test(`record stopped by SIGINT, SIGTERM or SIGHUP at ${ROUNDS} random moments keeps every event it had read, prints its summary and exits 0`, async () => {
+test(`record stopped by SIGINT, SIGTERM or SIGHUP (to it or to its process group) at ${ROUNDS} random moments keeps every event it had read, prints its summary and exits 0`, async () => {
   const dir = await tempDir('meshfold-signals-');
   let roundsWithHeldEvents = 0;
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const r = await killedRecorder(dir.join(`log-${round}`), SIGNALS[round % SIGNALS.length]!);
-      const what = `round ${round} (${r.signal})`;
+      const to = round % 2 === 0 ? 'group' : 'process';
+      const r = await killedRecorder(dir.join(`log-${round}`), SIGNALS[round % SIGNALS.length]!, to);
+      const what = `round ${round} (${r.signal} to the ${to})`;
       assert.is(r.killedBy, null, `${what}: the recorder exited by itself, not by the signal`);
       assert.is(r.code, 0, `${what}: exit status`);
       assert.ok(r.read.length > 0, `${what}: the recorder read something before the signal`);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
   ISTIO_GROUP, ISTIO_VERSIONS, type EventType, type KubeObject, type WatchEvent,
@@ -185,9 +186,19 @@ export async function* readInputBatches(
     return interpretAll(splitter.push(text));
   };
 
+  // While every chunk of bytes has been ASCII, no character can be split between two, so an ASCII
+  // chunk is decoded as Latin-1: the same string, several times faster than UTF-8 decoding (about
+  // a thousand events per chunk). After the first other chunk the UTF-8 decoder takes every one.
+  let asciiSoFar = true;
+  const decode = (bytes: Buffer): string => {
+    if (asciiSoFar && isAscii(bytes)) return bytes.toString('latin1');
+    asciiSoFar = false;
+    return decoder.write(bytes);
+  };
+
   for await (const chunk of stream) {
     // A string after bytes: first flush any incomplete character left by the bytes.
-    const text = typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk);
+    const text = typeof chunk === 'string' ? decoder.end() + chunk : decode(chunk);
     const items = text.length > 0 ? feed(text) : [];
     if (items.length > 0) yield items;
   }

@@ -8,6 +8,8 @@ import { NameTable } from './NameTable.js';
 export class ObjectMap<V extends { readonly namespace: string; readonly name: string }> {
   readonly #namespaces = new Map<string, NameTable<V>>();
   #size = 0;
+  /** Each namespace's values by name, once `sorted` was asked for (see there). */
+  #order: Map<string, V[]> | undefined;
 
   get size(): number {
     return this.#size;
@@ -33,6 +35,16 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
     const before = names.size;
     names.set(value);
     this.#size += names.size - before;
+    if (this.#order) {
+      let list = this.#order.get(value.namespace);
+      if (!list) {
+        list = [];
+        this.#order.set(value.namespace, list);
+      }
+      const i = searchByName(list, value.name);
+      if (list[i]?.name === value.name) list[i] = value;
+      else list.splice(i, 0, value);
+    }
   }
 
   delete(namespace: string, name: string): void {
@@ -40,6 +52,11 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
     if (!names?.delete(name)) return;
     this.#size--;
     if (names.size === 0) this.#namespaces.delete(namespace);
+    const list = this.#order?.get(namespace);
+    if (list) {
+      list.splice(searchByName(list, name), 1);
+      if (list.length === 0) this.#order!.delete(namespace);
+    }
   }
 
   /** The objects of one namespace, by name; iterated in no particular order. */
@@ -54,14 +71,25 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
   /**
    * Every value in the order of its `ns/name` key, without building the keys: namespaces compare
    * as `ns/` (so `a-b/x` comes before `a/x`, as the keys do), names within one as themselves.
+   *
+   * The first call sorts; from then on each namespace's values are kept in order as they change
+   * (a binary search per change), as a writer of snapshots asks again every few thousand events
+   * and sorting every object each time was a large part of taking a snapshot. A state that is
+   * never asked holds no second copy of its objects' order.
    */
   sorted(): V[] {
+    if (!this.#order) {
+      this.#order = new Map();
+      for (const [namespace, names] of this.#namespaces) {
+        const values = names.toArray();
+        values.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        this.#order.set(namespace, values);
+      }
+    }
     const out: V[] = [];
-    const namespaces = [...this.#namespaces.keys()].map((ns) => `${ns}/`).sort();
+    const namespaces = [...this.#order.keys()].map((ns) => `${ns}/`).sort();
     for (const prefix of namespaces) {
-      const values = this.#namespaces.get(prefix.slice(0, -1))!.toArray();
-      values.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const v of values) out.push(v);
+      for (const v of this.#order.get(prefix.slice(0, -1))!) out.push(v);
     }
     return out;
   }
@@ -70,6 +98,18 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
   *keys(): IterableIterator<string> {
     for (const [namespace, names] of this.#namespaces) for (const v of names.values()) yield `${namespace}/${v.name}`;
   }
+}
+
+/** Where `name` is, or would go, in `list` (sorted by name). */
+function searchByName(list: readonly { readonly name: string }[], name: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const EMPTY: Pick<NameTable<never>, 'get' | 'values' | 'size'> = new NameTable<never>();

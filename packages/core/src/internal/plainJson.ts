@@ -25,12 +25,18 @@ export const MAX_OBJECT_CHARS = 3 * 1024 * 1024;
  */
 export function plainJsonProblem(value: unknown): [string, string] | undefined {
   const budget = { chars: MAX_OBJECT_CHARS };
-  const problem = walk(value, '', 0, budget);
-  if (problem) return problem;
+  const problem = walk(value, 0, budget);
+  if (problem) return [pathOf(problem.at), problem.why];
   return budget.chars < 0 ? ['', `holds more than ${MAX_OBJECT_CHARS} characters of keys and strings (larger than any object an API server stores)`] : undefined;
 }
 
-function walk(value: unknown, path: string, depth: number, budget: { chars: number }): [string, string] | undefined {
+/**
+ * Where a problem is, from `value` down: keys and array indexes, outermost first. Gathered on the
+ * way back up from a problem, so a plain object (every object, nearly always) costs no path.
+ */
+interface Problem { at: (string | number)[]; why: string }
+
+function walk(value: unknown, depth: number, budget: { chars: number }): Problem | undefined {
   switch (typeof value) {
     case 'string':
       budget.chars -= value.length;
@@ -39,33 +45,48 @@ function walk(value: unknown, path: string, depth: number, budget: { chars: numb
     case 'undefined': // an absent field, as Kubernetes and JSON.stringify treat it
       return undefined;
     case 'number':
-      return Number.isFinite(value) ? undefined : [path, `${String(value)} is not a JSON number`];
+      return Number.isFinite(value) ? undefined : { at: [], why: `${String(value)} is not a JSON number` };
     case 'object':
       break;
     default:
-      return [path, `a ${typeof value} is not JSON data`];
+      return { at: [], why: `a ${typeof value} is not JSON data` };
   }
   if (value === null) return undefined;
   // Past the budget the answer is known; walking on would only cost time.
   if (budget.chars < 0) return undefined;
-  if (depth >= MAX_DEPTH) return [path, `nested more than ${MAX_DEPTH} levels deep`];
+  if (depth >= MAX_DEPTH) return { at: [], why: `nested more than ${MAX_DEPTH} levels deep` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = walk(value[i], `${path}[${i}]`, depth + 1, budget);
-      if (problem) return problem;
+      const problem = walk(value[i], depth + 1, budget);
+      if (problem) {
+        problem.at.push(i);
+        return problem;
+      }
     }
     return undefined;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) {
-    return [path, `a ${(value as object).constructor?.name ?? 'non-plain object'} is not JSON data (a YAML tag such as !!omap, !!set, !!timestamp or !!binary?)`];
+    return { at: [], why: `a ${(value as object).constructor?.name ?? 'non-plain object'} is not JSON data (a YAML tag such as !!omap, !!set, !!timestamp or !!binary?)` };
   }
   for (const key of Object.keys(value)) {
-    const at = path === '' ? key : `${path}.${key}`;
-    if (key === '__proto__') return [at, 'the key __proto__ cannot be stored faithfully'];
+    if (key === '__proto__') return { at: [key], why: 'the key __proto__ cannot be stored faithfully' };
     budget.chars -= key.length;
-    const problem = walk((value as Record<string, unknown>)[key], at, depth + 1, budget);
-    if (problem) return problem;
+    const problem = walk((value as Record<string, unknown>)[key], depth + 1, budget);
+    if (problem) {
+      problem.at.push(key);
+      return problem;
+    }
   }
   return undefined;
+}
+
+/** `spec.ports[2].name`: the steps are gathered innermost first. */
+function pathOf(steps: readonly (string | number)[]): string {
+  let path = '';
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    path = typeof step === 'number' ? `${path}[${step}]` : path === '' ? step : `${path}.${step}`;
+  }
+  return path;
 }

@@ -20,7 +20,9 @@ type WorkloadEntryRow = [ns: Ref, ...WorkloadRow];
 interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: WorkloadEntryRow[] }
 
 export function encodeObjects(records: readonly ObjectRecord[]): string {
-  const tables: unknown[] = [];
+  // Each table entry as its JSON (which is also how entries are told apart): the text is built
+  // from these, not by serialising every table value again.
+  const tableTexts: string[] = [];
   const index = new Map<string, number>();
   // Records share interned maps, so most lookups are answered by identity, without serialising.
   const seen = new Map<unknown, number>();
@@ -28,24 +30,55 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
     if (value === undefined) return -1;
     let i = seen.get(value);
     if (i !== undefined) return i;
-    const key = JSON.stringify(value);
+    const key = tableKey(value);
     i = index.get(key);
     if (i === undefined) {
-      i = tables.push(value) - 1;
+      i = tableTexts.push(key) - 1;
       index.set(key, i);
     }
     seen.set(value, i);
     return i;
   };
   const row = (w: WorkloadRecord): WorkloadRow => [w.name, w.address, ref(w.ports), ref(w.labels), ref(w.traits)];
-  const encoded: Encoded = { tables, services: [], workloads: [] };
+  // Records come sorted by namespace, so most share the namespace of the one before.
+  let namespace: string | undefined;
+  let namespaceRef: Ref = -1;
+  const refOfNamespace = (ns: string): Ref => {
+    if (ns !== namespace) {
+      namespace = ns;
+      namespaceRef = ref(ns);
+    }
+    return namespaceRef;
+  };
+  const encoded: Omit<Encoded, 'tables'> = { services: [], workloads: [] };
   for (const r of records) {
     if (r.kind === 'ServiceEntry') {
-      encoded.services.push([ref(r.namespace), r.name, [...r.hosts], [...r.addresses], ref(r.ports), r.location,
+      // hosts and addresses are written as they are (JSON.stringify takes the frozen arrays).
+      encoded.services.push([refOfNamespace(r.namespace), r.name, r.hosts as string[], r.addresses as string[], ref(r.ports), r.location,
         r.resolution, ref(r.selector), r.endpoints.map(row)]);
-    } else encoded.workloads.push([ref(r.namespace), ...row(r)]);
+    } else {
+      encoded.workloads.push([refOfNamespace(r.namespace), r.name, r.address, ref(r.ports), ref(r.labels), ref(r.traits)]);
+    }
   }
-  return JSON.stringify(encoded);
+  // What JSON.stringify({ tables, services, workloads }) gives.
+  return `{"tables":[${tableTexts.join(',')}],"services":${JSON.stringify(encoded.services)},"workloads":${JSON.stringify(encoded.workloads)}}`;
+}
+
+/**
+ * The JSON of a table value, which says whether two values are the same entry. The interned maps
+ * and lists are frozen and live across many snapshots, so each is serialised once, not once per
+ * snapshot.
+ */
+const tableKeys = new WeakMap<object, string>();
+
+function tableKey(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return JSON.stringify(value);
+  let key = tableKeys.get(value);
+  if (key === undefined) {
+    key = JSON.stringify(value);
+    tableKeys.set(value, key);
+  }
+  return key;
 }
 
 export function decodeObjects(json: string): ObjectRecord[] {

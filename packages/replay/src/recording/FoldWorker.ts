@@ -3,6 +3,7 @@ import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Not
 import { loadState, type AppendEvent, type EventLog, type IndexBlock, type RecordResult, type Rejection } from '@meshfold/store';
 import { keepsLinkIndex } from '../linkIndex/keepsLinkIndex.js';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
+import { RECORDING_HEAP } from './recordingHeap.js';
 
 /** What the recording thread sends the fold thread. */
 export type ToFoldThread =
@@ -70,7 +71,7 @@ export class FoldWorker {
   static async open(log: EventLog, options: { snapshotEvery: number; onNotice: (notice: Notice & { seq: number }) => void }): Promise<FoldWorker> {
     const projector = await loadState(log, log.lastSeq);
     const links = await keepsLinkIndex(log);
-    const worker = new Worker(new URL('./foldThread.js', import.meta.url));
+    const worker = new Worker(new URL('./foldThread.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: RECORDING_HEAP.foldThreadYoungGenerationMb } });
     const init: ToFoldThread = {
       kind: 'init', seq: projector.seq, snapshotEvery: options.snapshotEvery, links,
       ...(projector.seq > 0 && { objects: projector.toSnapshot().objects }),

@@ -14,7 +14,19 @@ export async function* onIdle<T>(
   items: AsyncIterable<T>, ms: number, idle: () => Promise<void> | void, stop?: Promise<unknown>,
 ): AsyncGenerator<T> {
   const iterator = items[Symbol.asyncIterator]();
-  const stopped = (stop ?? new Promise<never>(() => {})).then((): typeof STOPPED => STOPPED);
+  // Each wait races a promise of its own that the stop settles, never `stop` itself: every race
+  // leaves a reaction on each promise it races, and one on `stop`, which lives as long as the
+  // recording, would keep every item ever passed through reachable (all the input read).
+  let stopping = false;
+  let wake: ((value: typeof STOPPED) => void) | undefined;
+  void stop?.then(() => {
+    stopping = true;
+    wake?.(STOPPED);
+  });
+  const untilStopped = () => new Promise<typeof STOPPED>((resolve) => {
+    if (stopping) resolve(STOPPED);
+    else wake = resolve;
+  });
   // A read in flight: the iterator cannot be returned while it waits (return() would queue
   // behind it, forever on an open terminal), so the finally block leaves it alone.
   let inFlight = false;
@@ -26,12 +38,13 @@ export async function* onIdle<T>(
       next.catch(() => {});
       let timer: NodeJS.Timeout | undefined;
       const quiet = new Promise<typeof QUIET>((resolve) => { timer = setTimeout(() => resolve(QUIET), ms); });
-      let result = await Promise.race([next, quiet, stopped]);
+      let result = await Promise.race([next, quiet, untilStopped()]);
       clearTimeout(timer);
       if (result === QUIET) {
         await idle();
-        result = await Promise.race([next, stopped]);
+        result = await Promise.race([next, untilStopped()]);
       }
+      wake = undefined;
       if (result === STOPPED) return;
       inFlight = false;
       if (result.done) return;

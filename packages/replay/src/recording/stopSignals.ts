@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { onRelayedSignal } from './relayedSignals.js';
 
 /** The signals that end a recording cleanly: Ctrl-C, a service manager's stop, a closed terminal. */
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -17,20 +18,39 @@ export interface StopSignals {
  * summary and close its log before exiting. A second signal while that is still under way exits
  * at once (status 128 + signal number), as a user pressing Ctrl-C twice expects; appends are
  * atomic batches, so that loses at most the batch being written, never half of one.
+ *
+ * In a recorder respawned for its young generation (respawnForRecording) the parent relays the
+ * signals it receives, and a signal sent to the whole process group (Ctrl-C in a terminal, a
+ * service manager stopping the group) arrives both directly and relayed: each signal counts as
+ * often as the more frequent of the two paths brought it, so one Ctrl-C is one stop, not two.
  */
 export function stopSignals(signals: readonly NodeJS.Signals[] = STOP_SIGNALS): StopSignals {
   let received: NodeJS.Signals | undefined;
   let resolve!: (signal: NodeJS.Signals) => void;
   const stopped = new Promise<NodeJS.Signals>((r) => { resolve = r; });
-  const on = (signal: NodeJS.Signals) => {
-    if (received !== undefined) process.exit(128 + (constants.signals[signal] ?? 0));
-    received = signal;
-    resolve(signal);
+  const direct = new Map<NodeJS.Signals, number>();
+  const relayed = new Map<NodeJS.Signals, number>();
+  const count = (path: Map<NodeJS.Signals, number>, signal: NodeJS.Signals) => {
+    path.set(signal, (path.get(signal) ?? 0) + 1);
+    let stops = 0;
+    for (const s of signals) stops += Math.max(direct.get(s) ?? 0, relayed.get(s) ?? 0);
+    if (stops > 1) process.exit(128 + (constants.signals[signal] ?? 0));
+    if (received === undefined) {
+      received = signal;
+      resolve(signal);
+    }
   };
-  for (const s of signals) process.on(s, on);
+  const onDirect = (signal: NodeJS.Signals) => count(direct, signal);
+  for (const s of signals) process.on(s, onDirect);
+  const offRelayed = onRelayedSignal((signal) => {
+    if (signals.includes(signal)) count(relayed, signal);
+  });
   return {
     stopped,
     get signal() { return received; },
-    dispose() { for (const s of signals) process.off(s, on); },
+    dispose() {
+      for (const s of signals) process.off(s, onDirect);
+      offRelayed();
+    },
   };
 }

@@ -1,0 +1,43 @@
+import { constants } from 'node:os';
+
+/**
+ * The environment variable that marks a recorder started by `respawnForRecording`: its parent
+ * relays the stop signals it receives over the IPC channel.
+ */
+export const SIGNAL_RELAY_ENV = 'MESHFOLD_SIGNAL_RELAY';
+
+type Listener = (signal: NodeJS.Signals) => void;
+
+const listeners = new Set<Listener>();
+let listening = false;
+
+/**
+ * Signals the parent process relayed, in a recorder it respawned. A signal may reach this process
+ * twice (a terminal's Ctrl-C and a service manager's stop reach the whole process group, the parent
+ * relays it too) or once by either path, so a listener counts each path separately (see
+ * stopSignals). With no listener a relayed signal is raised on this process, so the process reacts
+ * to it as it would to the signal itself (a default SIGINT ends it). Outside a respawned recorder
+ * this does nothing.
+ */
+export function onRelayedSignal(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => { listeners.delete(listener); };
+}
+
+/**
+ * Starts taking the relayed signals, in a recorder `respawnForRecording` started (from its first
+ * moment: a signal relayed before the recording installs its handlers must still end it).
+ */
+export function listenForRelayedSignals(): void {
+  if (!listening && process.env[SIGNAL_RELAY_ENV] === '1' && process.send) {
+    listening = true;
+    process.on('message', (message: { signal?: unknown }) => {
+      const signal = message?.signal;
+      if (typeof signal !== 'string' || !(signal in constants.signals)) return;
+      if (listeners.size === 0) process.kill(process.pid, signal);
+      else for (const l of [...listeners]) l(signal as NodeJS.Signals);
+    });
+    // The channel only carries relayed signals: it must not keep the recorder alive.
+    (process.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+}
