@@ -1,7 +1,8 @@
-import { isMeshfoldError, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
+import { Projector, type Delta, type LoggedEvent } from '@meshfold/core';
 import type { EventLog } from '@meshfold/store';
 import { SERVICE_ENTRY } from '../linkIndex/LinkBlock.js';
 import { linkTimeline, type LinkTimeline } from '../linkIndex/linkTimeline.js';
+import { applyOwn } from './applyOwn.js';
 import { historyEntry, type HistoryEntry } from './historyEntry.js';
 import { tryReplay } from './tryReplay.js';
 
@@ -53,12 +54,7 @@ export async function historyFromLinks(
     // In seq order, the object's own version among them, as a replay would have met them.
     const state = [...versions.map((seq) => events.get(seq)!), ...(version ? [version] : [])].sort((a, b) => a.seq - b.seq);
     for (const v of state) projector.replay(v, v.seq, true); // the index holds only versions the fold accepted
-    try {
-      entries.push(historyEntry(event, [...projector.apply(event, event.seq).deltas]));
-    } catch (err) {
-      if (!isMeshfoldError(err)) throw err;
-      entries.push(historyEntry(event, [], { code: err.code, message: err.message }));
-    }
+    entries.push(applyOwn(projector, event));
   }
   watchedBefore(Infinity);
   return entries;

@@ -1,6 +1,7 @@
-import { isMeshfoldError, nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
+import { nameKey, parseObjectKey, Projector, type Delta, type LoggedEvent } from '@meshfold/core';
 import { loadState, type EventLog } from '@meshfold/store';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
+import { applyOwn } from './applyOwn.js';
 import { historyEntry as entry, type HistoryEntry } from './historyEntry.js';
 import { historyFromLinks } from './historyFromLinks.js';
 import { historyReads } from './historyReads.js';
@@ -63,21 +64,12 @@ export async function historyJson(log: EventLog, key: string, options: HistoryOp
 
   const projector = new Projector();
   const entries: HistoryEntry[] = [];
-  const applyOwn = (event: LoggedEvent) => {
-    try {
-      entries.push(entry(event, [...projector.apply(event, event.seq).deltas]));
-    } catch (err) {
-      if (!isMeshfoldError(err)) throw err;
-      projector.skip(event.seq);
-      entries.push(entry(event, [], { code: err.code, message: err.message }));
-    }
-  };
   // The last seq of each other object applied (or tried), by its seq list.
   const applied = new Map<readonly number[], number>();
   let next = 0;
   for await (const batch of readInBatches(log, reads.seqs)) {
     for (const event of batch) {
-      while (next < own.length && own[next]!.seq < event.seq) applyOwn(own[next++]!);
+      while (next < own.length && own[next]!.seq < event.seq) entries.push(applyOwn(projector, own[next++]!));
       const objectSeqs = reads.objectSeqs(event.seq);
       if (reads.role(event.seq) === 'watch') {
         const relevant = tryReplay(projector, event)?.filter(involves) ?? [];
@@ -89,7 +81,7 @@ export async function historyJson(log: EventLog, key: string, options: HistoryOp
       applied.set(objectSeqs, event.seq);
     }
   }
-  while (next < own.length) applyOwn(own[next++]!);
+  while (next < own.length) entries.push(applyOwn(projector, own[next++]!));
   return { object: key, entries };
 }
 
@@ -100,13 +92,7 @@ async function foldedTail(log: EventLog, key: string, involves: (d: Delta) => bo
   for await (const batch of log.readBatches({ from: from + 1, to })) {
     for (const event of batch) {
       if (safeIdentity(event) === key) {
-        try {
-          entries.push(entry(event, [...projector.apply(event, event.seq).deltas]));
-        } catch (err) {
-          if (!isMeshfoldError(err)) throw err;
-          projector.skip(event.seq);
-          entries.push(entry(event, [], { code: err.code, message: err.message }));
-        }
+        entries.push(applyOwn(projector, event));
       } else {
         const relevant = tryReplay(projector, event)?.filter(involves) ?? [];
         if (relevant.length > 0) entries.push(entry(event, relevant));
