@@ -4,10 +4,8 @@ import { SERVICE_ENTRY } from '../linkIndex/LinkBlock.js';
 import { linkTimeline, type LinkTimeline } from '../linkIndex/linkTimeline.js';
 import { applyOwn } from './applyOwn.js';
 import { historyEntry, type HistoryEntry } from './historyEntry.js';
+import { readInBatches } from './readInBatches.js';
 import { tryReplay } from './tryReplay.js';
-
-/** Seqs per `getMany`: few LevelDB round trips, flat memory. */
-const READ_BATCH = 1000;
 
 /**
  * `historyJson` from the link index (when it covers `to`): the same entries, reading only the
@@ -86,11 +84,8 @@ function watchEntry(event: LoggedEvent, change: LinkChange, namespace: string): 
 
 /** The events at `seqs`, each read once, in batches, by seq. */
 async function readEvents(log: EventLog, seqs: number[]): Promise<Map<number, LoggedEvent>> {
-  const unique = [...new Set(seqs)].sort((a, b) => a - b);
   const out = new Map<number, LoggedEvent>();
-  for (let i = 0; i < unique.length; i += READ_BATCH) {
-    for (const event of await log.getMany(unique.slice(i, i + READ_BATCH))) out.set(event.seq, event);
-  }
+  for await (const batch of readInBatches(log, [...new Set(seqs)].sort((a, b) => a - b))) for (const event of batch) out.set(event.seq, event);
   return out;
 }
 

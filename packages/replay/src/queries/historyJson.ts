@@ -5,6 +5,7 @@ import { applyOwn } from './applyOwn.js';
 import { historyEntry as entry, type HistoryEntry } from './historyEntry.js';
 import { historyFromLinks } from './historyFromLinks.js';
 import { historyReads } from './historyReads.js';
+import { readInBatches } from './readInBatches.js';
 import { safeIdentity } from './safeIdentity.js';
 import { tryReplay } from './tryReplay.js';
 
@@ -18,9 +19,6 @@ export interface HistoryOptions {
 
 /** The most events past the link index's end that history folds on from there, rather than not use the index. */
 const UNINDEXED_TAIL = 10_000;
-
-/** Events per `getMany`: large enough that LevelDB's round trips are few, small enough to keep memory flat. */
-const READ_BATCH = 1000;
 
 /**
  * `history -o json` and `/api/history`: every event that touched the object, and every event on
@@ -126,20 +124,4 @@ async function namespaceObjects(log: EventLog, kind: string, namespace: string, 
     seqs: await log.seqsOf(identity, { to }),
     otherKind: !identity.startsWith(`${kind}/`),
   })));
-}
-
-/** The events at `seqs` in order, in batches, the next one read while the caller folds the last. */
-async function* readInBatches(log: EventLog, seqs: Float64Array): AsyncGenerator<LoggedEvent[]> {
-  const read = (from: number) => {
-    const events = log.getMany(Array.from(seqs.subarray(from, from + READ_BATCH)));
-    // Left unawaited when the caller stops early (a failure of its own): its failure then matters no more.
-    events.catch(() => {});
-    return events;
-  };
-  let next = read(0);
-  for (let from = 0; from < seqs.length; from += READ_BATCH) {
-    const batch = await next;
-    if (from + READ_BATCH < seqs.length) next = read(from + READ_BATCH);
-    yield batch;
-  }
 }
