@@ -150,11 +150,14 @@ test('recording through the crash of a replica node and then of the stream leade
     assert.is(last, total + 1, 'every event written, and the ServiceEntry, acknowledged');
     await leader.start();
 
-    const verified = (await cliOk(['verify', '--log', location])).stdout;
+    // A read landing on the node just restarted waits for it to catch up, up to the log's failoverMs
+    // (30 s by default): the CLI's default 20 s limit is shorter than that bound on a busy machine.
+    const slow = { timeoutMs: 45_000 };
+    const verified = (await cliOk(['verify', '--log', location], slow)).stdout;
     assert.match(verified, `ok: ${last} events (seq 1..${last})`);
     const hash = /state hash (\w+)/.exec(verified)![1]!;
     // Each event once, in the order written: nothing lost, nothing repeated by a retried publish.
-    const { events } = await cliJson<{ events: { seq: number; type: string; object: { metadata: { name: string } } }[] }>(['events', '--log', location, '-o', 'json']);
+    const { events } = await cliJson<{ events: { seq: number; type: string; object: { metadata: { name: string } } }[] }>(['events', '--log', location, '-o', 'json'], slow);
     assert.equal(events.map((e) => e.seq), Array.from({ length: last }, (_, i) => i + 1));
     const written = [SERVICE_ENTRY, ...Array.from({ length: total }, (_, i) => event(i + 1))].map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
     assert.equal(events.map((e) => `${e.type} ${e.object.metadata.name}`), written.map((e) => `${e.type} ${e.object.metadata.name}`));
