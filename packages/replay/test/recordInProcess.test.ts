@@ -2,11 +2,12 @@
 // show cheaply: a write that fails (a full disk) and, later, the clock events are stamped with.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMeshfoldError, objectsOf, Projector, PROJECTOR_VERSION, type LoggedEvent, type ProjectorSnapshot } from '@meshfold/core';
-import { EventLog, LevelEventLog, replayOnto } from '@meshfold/store';
+import { EventLog, LevelEventLog, loadState, replayOnto } from '@meshfold/store';
 import { MemoryLevel } from 'memory-level';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { record, type RecordOptions } from '../src/recording/record.js';
+import { verifyLog } from '../src/queries/verifyLog.js';
 import type { Io } from '../src/io/Io.js';
 
 function workloadEntry(name: string) {
@@ -121,6 +122,40 @@ test('a record folds, rejects, warns and snapshots as the log requires: invalid 
   assert.is(snapshot!.hash, Projector.digest(replayed.toSnapshot()));
   assert.equal(objectsOf(Projector.fromSnapshot(snapshot!.state as ProjectorSnapshot).state).map((o) => o.name), ['b']);
   await log.close();
+});
+
+test('the fold thread writes deltas between full snapshots: the state loads at every seq as replay gives it, verify checks each delta and refuses a wrong one', async () => {
+  const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
+  const lines = [
+    ...Array.from({ length: 12 }, (_, i) => workloadEntry(`w${i}`)),
+    ...Array.from({ length: 16 }, (_, i) => relabel(`w${i % 4}`, i % 2 === 0 ? 'orders' : 'payments')),
+    { ...workloadEntry('w5'), type: 'DELETED' },
+  ];
+  const log = await EventLog.openMemory();
+  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
+  assert.is(await record([], { log: 'memory', openLog: async () => log, snapshotEvery: 2, batch: 2 }, io), 0, io.stderr);
+  await log.open();
+  try {
+    const states: ProjectorSnapshot[] = [];
+    for (const { seq } of await log.listSnapshots()) states.push((await log.snapshotAtOrBefore(seq, PROJECTOR_VERSION))!.state as ProjectorSnapshot);
+    assert.ok(states.filter((s) => s.base !== undefined).length >= 5, `deltas: ${states.map((s) => s.base ?? 'full').join(' ')}`);
+    const live = new Projector();
+    for await (const event of log.read()) {
+      live.replay(event, event.seq);
+      assert.is((await loadState(log, event.seq)).hash(), live.hash(), `at seq ${event.seq}`);
+    }
+    assert.is((await verifyLog(log, [])).snapshots, states.length);
+    // A delta that forgets a change, under a digest that matches it: only verify can tell.
+    const delta = states.find((s) => s.base !== undefined && s.objects.includes('"w'))!;
+    const forged = { ...delta, objects: delta.objects.replace(/"workloads":\[.*\](?=,"removed")/, '"workloads":[]') };
+    assert.is.not(forged.objects, delta.objects);
+    await log.putSnapshot(delta.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(forged), state: forged });
+    const refused = await verifyLog(log, []).then(() => undefined, (err: unknown) => err);
+    assert.is((refused as { code?: string })?.code, 'VERIFY_SNAPSHOT_MISMATCH');
+    assert.match((refused as Error).message, `snapshot at seq ${delta.seq}`);
+  } finally {
+    await log.close();
+  }
 });
 
 test.run();

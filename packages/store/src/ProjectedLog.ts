@@ -5,6 +5,7 @@ import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
 import { snapshotSpacing } from './snapshotSpacing.js';
+import { SnapshotChain } from './SnapshotChain.js';
 
 /** Options of `ProjectedLog.open`: when to snapshot, whether to compute endpoint deltas, and how to load. */
 export interface ProjectedLogOptions extends LoadStateOptions {
@@ -52,6 +53,8 @@ export class ProjectedLog {
   readonly #deltas: boolean;
   readonly #onApplied: ProjectedLogOptions['onApplied'];
   #sinceSnapshot: number;
+  /** Which snapshot comes next, full or a delta of the objects changed since the last one. */
+  readonly #chain = new SnapshotChain();
 
   private constructor(log: EventLog, projector: Projector, options: ProjectedLogOptions) {
     this.log = log;
@@ -80,6 +83,7 @@ export class ProjectedLog {
         const applied = this.#deltas ? this.projector.apply(event, seq) : this.projector.replay(event, seq);
         accepted.push(event);
         this.#onApplied?.(seq, event, applied);
+        if (applied.change) this.#chain.touch(applied.change.key);
         result.deltas.push(...applied.deltas);
         if (applied.notice) result.notices.push({ seq: applied.seq, ...applied.notice });
       } catch (err) {
@@ -100,7 +104,7 @@ export class ProjectedLog {
   /** Snapshots the current state now. */
   async snapshot(): Promise<void> {
     if (this.projector.seq === 0) return;
-    const state = this.projector.toSnapshot();
+    const state = this.#chain.take(this.projector);
     await this.log.putSnapshot(this.projector.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
     this.#sinceSnapshot = 0;
   }

@@ -14,3 +14,4 @@ export { stateAt } from './stateAt.js';
 export { followLog, type FollowLogOptions } from './followLog.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';
 export { snapshotSpacing } from './snapshotSpacing.js';
+export { SnapshotChain } from './SnapshotChain.js';

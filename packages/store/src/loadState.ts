@@ -89,26 +89,54 @@ async function startingPoint(log: EventLog, target: number, options: LoadStateOp
   while (at > (warm?.seq ?? 0)) {
     const snapshot = await log.snapshotAtOrBefore(at, PROJECTOR_VERSION);
     if (!snapshot || snapshot.seq <= (warm?.seq ?? 0)) break;
-    const projector = restore(snapshot, options);
-    if (projector) return projector;
-    options.onReport?.({
-      code: 'STORE_SNAPSHOT_REJECTED', seq: snapshot.seq,
-      message: `snapshot at seq ${snapshot.seq} does not match the digest it was written with; ignored`,
-    });
+    const restored = await restore(log, snapshot, options);
+    if (restored instanceof Projector) return restored;
+    options.onReport?.({ code: 'STORE_SNAPSHOT_REJECTED', seq: snapshot.seq, message: `snapshot at seq ${snapshot.seq} ${restored}; ignored` });
     at = snapshot.seq - 1;
   }
   return warm ? Projector.fromSnapshot(warm.toSnapshot()) : new Projector();
 }
 
-/** The snapshot's projector, or undefined when its content is not what was written. */
-function restore(snapshot: Snapshot, options: LoadStateOptions): Projector | undefined {
+/**
+ * A delta chain longer than any writer makes (see SnapshotChain) is not followed: a damaged or
+ * foreign log must not make a time travel read its snapshots one by one.
+ */
+const MAX_CHAIN = 64;
+
+/**
+ * The snapshot's projector — a delta's with the snapshots it follows on from, down to a full one —
+ * or why it cannot be used: content that is not what was written, or a base that is missing.
+ */
+async function restore(log: EventLog, snapshot: Snapshot, options: LoadStateOptions): Promise<Projector | string> {
+  const chain: ProjectorSnapshot[] = [];
+  for (let current: Snapshot | undefined = snapshot; chain.length <= MAX_CHAIN;) {
+    const state = usable(current, options);
+    if (!state) {
+      return current === snapshot
+        ? 'does not match the digest it was written with'
+        : `is a delta of the snapshot at seq ${chain[0]!.base}, which does not match the digest it was written with`;
+    }
+    chain.unshift(state);
+    if (state.base === undefined) {
+      try {
+        return Projector.fromSnapshot(state, chain.slice(1));
+      } catch {
+        return 'does not match the digest it was written with';
+      }
+    }
+    current = await log.snapshotAtOrBefore(state.base, PROJECTOR_VERSION);
+    if (current?.seq !== state.base) return `is a delta of the snapshot at seq ${state.base}, which the log does not hold`;
+  }
+  return `is a delta of more than ${MAX_CHAIN} snapshots`;
+}
+
+/** The snapshot's state when it is well formed and (unless told not to check) matches its digest. */
+function usable(snapshot: Snapshot, options: LoadStateOptions): ProjectorSnapshot | undefined {
   const state = snapshot.state as ProjectorSnapshot;
-  const wellFormed = typeof state?.objects === 'string' && state.seq === snapshot.seq;
+  const base = state?.base;
+  const wellFormed = typeof state?.objects === 'string' && state.seq === snapshot.seq
+    && (base === undefined || (Number.isSafeInteger(base) && base >= 0 && base < state.seq));
   if (!wellFormed) return undefined;
   if (options.verifySnapshots !== false && Projector.digest(state) !== snapshot.hash) return undefined;
-  try {
-    return Projector.fromSnapshot(state);
-  } catch {
-    return undefined;
-  }
+  return state;
 }

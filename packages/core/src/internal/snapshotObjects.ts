@@ -17,9 +17,10 @@ type ServiceRow = [
   selector: Ref, endpoints: WorkloadRow[],
 ];
 type WorkloadEntryRow = [ns: Ref, ...WorkloadRow];
-interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: WorkloadEntryRow[] }
+interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: WorkloadEntryRow[]; removed?: string[] }
 
-export function encodeObjects(records: readonly ObjectRecord[]): string {
+/** `removed`: a delta's keys of objects gone since its base (a full snapshot has none, and no such field). */
+export function encodeObjects(records: readonly ObjectRecord[], removed?: readonly string[]): string {
   // Each table entry as its JSON (which is also how entries are told apart): the text is built
   // from these, not by serialising every table value again.
   const tableTexts: string[] = [];
@@ -60,8 +61,9 @@ export function encodeObjects(records: readonly ObjectRecord[]): string {
       encoded.workloads.push([refOfNamespace(r.namespace), r.name, r.address, ref(r.ports), ref(r.labels), ref(r.traits)]);
     }
   }
-  // What JSON.stringify({ tables, services, workloads }) gives.
-  return `{"tables":[${tableTexts.join(',')}],"services":${JSON.stringify(encoded.services)},"workloads":${JSON.stringify(encoded.workloads)}}`;
+  // What JSON.stringify({ tables, services, workloads, removed }) gives.
+  const gone = removed === undefined ? '' : `,"removed":${JSON.stringify(removed)}`;
+  return `{"tables":[${tableTexts.join(',')}],"services":${JSON.stringify(encoded.services)},"workloads":${JSON.stringify(encoded.workloads)}${gone}}`;
 }
 
 /**
@@ -82,7 +84,20 @@ function tableKey(value: unknown): string {
 }
 
 export function decodeObjects(json: string): ObjectRecord[] {
-  const { tables, services, workloads } = JSON.parse(json) as Encoded;
+  return decodeEncoded(JSON.parse(json) as Encoded);
+}
+
+/** A delta's objects and the keys of the objects it removes. */
+export function decodeDelta(json: string): { records: ObjectRecord[]; removed: string[] } {
+  const encoded = JSON.parse(json) as Encoded;
+  const removed = encoded.removed;
+  if (!Array.isArray(removed) || !removed.every((key) => typeof key === 'string')) {
+    throw new SyntaxError('not a meshfold delta snapshot: expected removed, a list of keys');
+  }
+  return { records: decodeEncoded(encoded), removed };
+}
+
+function decodeEncoded({ tables, services, workloads }: Encoded): ObjectRecord[] {
   if (!Array.isArray(tables) || !Array.isArray(services) || !Array.isArray(workloads)) {
     throw new SyntaxError('not a meshfold snapshot: expected tables, services and workloads');
   }

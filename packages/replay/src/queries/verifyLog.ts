@@ -37,22 +37,31 @@ export async function verifyLog(
   const last = log.lastSeq;
   let count = 0;
   let unchecked = 0;
+  // What a delta snapshot would hold: the objects changed since the snapshot before it.
+  let lastSnapshot: number | undefined;
+  let touched = new Set<string>();
   for await (const { events: batch, values } of log.readEncodedBatches({ from: 1, to: last })) {
     for (const value of values) if (!isChecksummed(value)) unchecked++;
     for (const event of batch) {
       count++;
       try {
-        projector.replay(event, event.seq);
+        const applied = projector.replay(event, event.seq);
+        if (applied.change) touched.add(applied.change.key);
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         throw new MeshfoldError('VERIFY_INVALID_EVENT', `seq ${event.seq}: the event does not apply: ${err.message}`, { seq: event.seq });
       }
       const expected = bySeq.get(event.seq);
-      const actual = expected === undefined ? undefined : Projector.digest(projector.toSnapshot());
-      if (actual !== expected) {
+      if (expected === undefined) continue;
+      const actual = Projector.digest(projector.toSnapshot());
+      // A snapshot is either the whole state or a delta of the one before it (see SnapshotChain).
+      const delta = actual !== expected && lastSnapshot !== undefined ? Projector.digest(projector.toDelta(lastSnapshot, touched)) : undefined;
+      if (actual !== expected && delta !== expected) {
         throw new MeshfoldError('VERIFY_SNAPSHOT_MISMATCH',
-          `snapshot at seq ${event.seq} has digest ${expected}, replay gives ${actual}`, { seq: event.seq });
+          `snapshot at seq ${event.seq} has digest ${expected}, replay gives ${actual}${delta === undefined ? '' : ` (as a delta of seq ${lastSnapshot}: ${delta})`}`, { seq: event.seq });
       }
+      lastSnapshot = event.seq;
+      touched = new Set();
     }
     onProgress(count, last);
   }

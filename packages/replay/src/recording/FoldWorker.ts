@@ -9,12 +9,15 @@ import { RECORDING_HEAP } from './recordingHeap.js';
 export type ToFoldThread =
   /** `links`: keep the link index (it covers every seq up to `seq`). */
   | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number; links: boolean }
-  /** Events `firstSeq..` as the log holds them (`type` and `object`), as one JSON array. */
-  | { kind: 'events'; firstSeq: number; json: string }
+  /**
+   * Events `firstSeq..` as the log holds them (`type` and `object`), each as its JSON text: parsed
+   * one by one, each object dies young; one array of them all would live until the last is folded.
+   */
+  | { kind: 'events'; firstSeq: number; texts: string[] }
   | { kind: 'snapshot' };
 
-/** A snapshot the fold thread took: `Projector.toSnapshot()` and its digest. */
-export interface TakenSnapshot { seq: number; objects: string; hash: string }
+/** A snapshot the fold thread took (full, or a delta of `base`: see SnapshotChain) and its digest. */
+export interface TakenSnapshot { seq: number; objects: string; hash: string; base?: number }
 
 /** The link index blocks of one folded batch, `from..through`. */
 export interface LinkBlocks { from: number; through: number; blocks: IndexBlock[] }
@@ -103,7 +106,7 @@ export class FoldWorker {
     });
     const seqs = accepted.length > 0 ? await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }) : [];
     if (seqs.length > 0) {
-      this.#post({ kind: 'events', firstSeq: seqs[0]!, json: `[${json.join(',')}]` });
+      this.#post({ kind: 'events', firstSeq: seqs[0]!, texts: json });
       this.#unfolded++;
       while (this.#unfolded >= MAX_UNFOLDED_BATCHES && !this.#failure) await new Promise<void>((resolve) => { this.#wake = resolve; });
     }
@@ -154,7 +157,8 @@ export class FoldWorker {
   }
 
   #write(taken: TakenSnapshot): void {
-    const snapshot = { projectorVersion: PROJECTOR_VERSION, hash: taken.hash, state: { seq: taken.seq, objects: taken.objects } };
+    const state = { seq: taken.seq, objects: taken.objects, ...(taken.base !== undefined && { base: taken.base }) };
+    const snapshot = { projectorVersion: PROJECTOR_VERSION, hash: taken.hash, state };
     this.#queue(() => this.log.putSnapshot(taken.seq, snapshot));
   }
 

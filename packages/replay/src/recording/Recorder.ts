@@ -71,6 +71,8 @@ export class Recorder {
   readonly #links: LinkBlockBuilder | undefined;
   readonly #options: RecorderOptions;
   #pending: { item: InputItem; event: AppendEvent }[] = [];
+  /** The append of the last full batch, started and not awaited yet (see {@link add}), and its size. */
+  #inflight: { done: Promise<unknown>; events: number } | undefined;
   /** Characters of input the held events were read from (see {@link MAX_BATCH_CHARS}). */
   #pendingChars = 0;
   #failed: { error: MeshfoldError; lost: number } | undefined;
@@ -110,9 +112,9 @@ export class Recorder {
     return this.log.lastSeq - this.firstSeq + 1;
   }
 
-  /** Events read but not appended yet. */
+  /** Events read but not appended yet (held, or being appended). */
   get pending(): number {
-    return this.#pending.length;
+    return this.#pending.length + (this.#inflight?.events ?? 0);
   }
 
   /** The append failure that stopped this recorder, if one did. */
@@ -120,15 +122,19 @@ export class Recorder {
     return this.#failed?.error;
   }
 
-  /** Takes one item of the input: holds its event (appending a full batch), or reports why not. */
+  /**
+   * Takes one item of the input: holds its event, or reports why not. A full batch starts being
+   * appended once the batch before it is written, and is not waited for: the next one is read
+   * and checked while LevelDB writes it (a write that fails fails the next `add` or `flush`).
+   */
   async add(item: InputItem): Promise<void> {
-    if (this.#hold(item)) await this.flush();
+    if (this.#hold(item)) await this.#flushBehind();
   }
 
   /** {@link add} for each item in turn, without an asynchronous step per item. */
   async addAll(items: readonly InputItem[]): Promise<void> {
     for (const item of items) {
-      if (this.#hold(item)) await this.flush();
+      if (this.#hold(item)) await this.#flushBehind();
     }
   }
 
@@ -153,14 +159,34 @@ export class Recorder {
     return this.#pending.length >= (this.#options.batch ?? 1000) || this.#pendingChars >= MAX_BATCH_CHARS;
   }
 
-  /** Appends every event held, as one atomic batch. */
+  /** Appends every event held, as one atomic batch, and waits until all of them are written. */
   async flush(): Promise<void> {
+    await this.#settle();
+    const batch = this.#take();
+    if (batch) await this.#append(batch);
+  }
+
+  /** Starts appending the events held once the append before it is done; does not wait for this one. */
+  async #flushBehind(): Promise<void> {
+    await this.#settle();
+    const batch = this.#take();
+    if (batch) this.#inflight = { done: this.#append(batch).catch(() => {}), events: batch.length };
+  }
+
+  /** Waits for the append in flight; throws the failure that stopped this recorder, if one did. */
+  async #settle(): Promise<void> {
+    const inflight = this.#inflight;
+    this.#inflight = undefined;
+    await inflight?.done; // its failure is kept in #failed
     if (this.#failed) throw this.#failed.error;
-    if (this.#pending.length === 0) return;
+  }
+
+  #take(): { item: InputItem; event: AppendEvent }[] | undefined {
+    if (this.#pending.length === 0) return undefined;
     const batch = this.#pending;
     this.#pending = [];
     this.#pendingChars = 0;
-    await this.#append(batch);
+    return batch;
   }
 
   /**
@@ -312,7 +338,9 @@ export class Recorder {
   summary(): string {
     const count = this.appended;
     const range = count > 0 ? `seq ${this.firstSeq}..${this.log.lastSeq}` : 'nothing appended';
-    const lost = this.#failed && this.#failed.lost > 0 ? `; ${this.#failed.lost} read but not saved` : '';
+    // Events held when the append failed (read while it was being written) are lost with it.
+    const unsaved = this.#failed ? this.#failed.lost + this.#pending.length : 0;
+    const lost = unsaved > 0 ? `; ${unsaved} read but not saved` : '';
     return `recorded ${count} event${count === 1 ? '' : 's'} (${range}); rejected ${this.rejected}; skipped ${this.skipped}${lost}\n`;
   }
 

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Projector, type WatchEvent } from '@meshfold/core';
-import { snapshotSpacing } from '@meshfold/store';
+import { SnapshotChain, snapshotSpacing } from '@meshfold/store';
 import { LinkBlockBuilder } from '../linkIndex/LinkBlockBuilder.js';
 import type { FromFoldThread, TakenSnapshot, ToFoldThread } from './FoldWorker.js';
 
@@ -13,13 +13,14 @@ const port = parentPort!;
 let projector = new Projector();
 let snapshotEvery = 1000;
 let sinceSnapshot = 0;
+let chain = new SnapshotChain();
 /** Set when the log's link index is to be kept: it covers every seq before the first one folded here. */
 let links: LinkBlockBuilder | undefined;
 
 function take(): TakenSnapshot {
-  const state = projector.toSnapshot();
+  const state = chain.take(projector);
   sinceSnapshot = 0;
-  return { seq: state.seq, objects: state.objects, hash: Projector.digest(state) };
+  return { seq: state.seq, objects: state.objects, hash: Projector.digest(state), ...(state.base !== undefined && { base: state.base }) };
 }
 
 function answer(message: ToFoldThread): FromFoldThread | undefined {
@@ -28,19 +29,22 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
       projector = message.objects === undefined ? new Projector() : Projector.fromSnapshot({ seq: message.seq, objects: message.objects });
       snapshotEvery = message.snapshotEvery;
       links = message.links ? new LinkBlockBuilder() : undefined;
+      chain = new SnapshotChain();
       return undefined;
     case 'events': {
-      const events = JSON.parse(message.json) as WatchEvent[];
+      const { texts } = message;
       const notices: (FromFoldThread & { kind: 'folded' })['notices'] = [];
-      events.forEach((event, i) => {
+      texts.forEach((text, i) => {
+        const event = JSON.parse(text) as WatchEvent;
         const seq = message.firstSeq + i;
         const applied = projector.replay(event, seq, true); // checked by the recording thread
         if (applied.notice) notices.push({ seq, ...applied.notice });
+        if (applied.change) chain.touch(applied.change.key);
         links?.add(seq, event, applied);
       });
-      sinceSnapshot += events.length;
+      sinceSnapshot += texts.length;
       const due = sinceSnapshot >= snapshotSpacing(projector.state, snapshotEvery);
-      const through = message.firstSeq + events.length - 1;
+      const through = message.firstSeq + texts.length - 1;
       return {
         kind: 'folded', notices, ...(due && { snapshot: take() }),
         ...(links && { links: { from: message.firstSeq, through, blocks: links.take() } }),
