@@ -69,7 +69,7 @@ export const ERROR_CODES = {
     exit: 1, http: 500,
   },
   STORE_SNAPSHOT_REJECTED: {
-    meaning: 'A snapshot of another projector version, or one that does not match its digest, is ignored and reported as a warning (the events stay the truth); writing a snapshot that cannot be stored fails with it.',
+    meaning: 'A snapshot of another projector version, one that does not match its digest, or a delta whose chain down to a full snapshot has a missing or such a link, is ignored and reported as a warning (the events stay the truth); writing a snapshot that cannot be stored fails with it.',
     exit: 1, http: null,
   },
   STORE_INDEX_REJECTED: {
