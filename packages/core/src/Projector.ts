@@ -152,12 +152,13 @@ export class Projector {
    * A delta snapshot: the objects under `keys` (`Kind/namespace/name`) as the state holds them,
    * and those of them it does not hold as removed. Given every key changed after the snapshot at
    * seq `base`, that snapshot plus this one is the state now, at a cost that follows what changed
-   * rather than the size of the mesh. Deterministic: the keys are taken in sorted order.
+   * rather than the size of the mesh. The keys are taken in the order given (a writer and `verify`
+   * both give them in the order the log's events first changed them), not sorted again.
    */
   toDelta(base: number, keys: Iterable<string>): ProjectorSnapshot {
     const present: ObjectRecord[] = [];
     const removed: string[] = [];
-    for (const key of [...keys].sort()) {
+    for (const key of keys) {
       const rec = this.lookup(key);
       if (rec) present.push(rec);
       else removed.push(key);

@@ -8,8 +8,8 @@ import { NameTable } from './NameTable.js';
 export class ObjectMap<V extends { readonly namespace: string; readonly name: string }> {
   readonly #namespaces = new Map<string, NameTable<V>>();
   #size = 0;
-  /** Each namespace's values by name, once `sorted` was asked for (see there). */
-  #order: Map<string, V[]> | undefined;
+  /** Each namespace's names in order, once `sorted` was asked for (see there). */
+  #order: Map<string, string[]> | undefined;
 
   get size(): number {
     return this.#size;
@@ -34,16 +34,16 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
     }
     const before = names.size;
     names.set(value);
-    this.#size += names.size - before;
-    if (this.#order) {
+    const added = names.size - before;
+    this.#size += added;
+    // A new version of an object keeps its place: only a new name moves the order.
+    if (this.#order && added > 0) {
       let list = this.#order.get(value.namespace);
       if (!list) {
         list = [];
         this.#order.set(value.namespace, list);
       }
-      const i = searchByName(list, value.name);
-      if (list[i]?.name === value.name) list[i] = value;
-      else list.splice(i, 0, value);
+      list.splice(searchName(list, value.name), 0, value.name);
     }
   }
 
@@ -54,7 +54,7 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
     if (names.size === 0) this.#namespaces.delete(namespace);
     const list = this.#order?.get(namespace);
     if (list) {
-      list.splice(searchByName(list, name), 1);
+      list.splice(searchName(list, name), 1);
       if (list.length === 0) this.#order!.delete(namespace);
     }
   }
@@ -72,24 +72,23 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
    * Every value in the order of its `ns/name` key, without building the keys: namespaces compare
    * as `ns/` (so `a-b/x` comes before `a/x`, as the keys do), names within one as themselves.
    *
-   * The first call sorts; from then on each namespace's values are kept in order as they change
-   * (a binary search per change), as a writer of snapshots asks again every few thousand events
-   * and sorting every object each time was a large part of taking a snapshot. A state that is
-   * never asked holds no second copy of its objects' order.
+   * The first call sorts; from then on each namespace's names are kept in order as objects come
+   * and go (a binary search each; a new version of an object, most of what a fold applies, costs
+   * nothing), as a writer of snapshots asks again every few thousand events and sorting every
+   * object each time was a large part of taking a snapshot. A state that is never asked holds no
+   * second copy of its objects' names.
    */
   sorted(): V[] {
     if (!this.#order) {
       this.#order = new Map();
-      for (const [namespace, names] of this.#namespaces) {
-        const values = names.toArray();
-        values.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        this.#order.set(namespace, values);
-      }
+      for (const [namespace, names] of this.#namespaces) this.#order.set(namespace, names.toArray().map((v) => v.name).sort());
     }
     const out: V[] = [];
     const namespaces = [...this.#order.keys()].map((ns) => `${ns}/`).sort();
     for (const prefix of namespaces) {
-      for (const v of this.#order.get(prefix.slice(0, -1))!) out.push(v);
+      const namespace = prefix.slice(0, -1);
+      const names = this.#namespaces.get(namespace)!;
+      for (const name of this.#order.get(namespace)!) out.push(names.get(name)!);
     }
     return out;
   }
@@ -100,13 +99,13 @@ export class ObjectMap<V extends { readonly namespace: string; readonly name: st
   }
 }
 
-/** Where `name` is, or would go, in `list` (sorted by name). */
-function searchByName(list: readonly { readonly name: string }[], name: string): number {
+/** Where `name` is, or would go, in the sorted `list`. */
+function searchName(list: readonly string[], name: string): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.name < name) lo = mid + 1;
+    if (list[mid]! < name) lo = mid + 1;
     else hi = mid;
   }
   return lo;
