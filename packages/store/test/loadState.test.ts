@@ -5,18 +5,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Projector, PROJECTOR_VERSION, type WatchEvent } from '@meshfold/core';
 import { EventLog, loadState, ProjectedLog, type StoreReport } from '../src/index.js';
+import { labelled, selectingService } from './support/selection.js';
 
-const we = (name: string, app: string): WatchEvent => ({
-  type: 'ADDED',
-  object: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name, namespace: 'ns' }, spec: { address: '10.0.0.1', labels: { app } } },
-});
-const se: WatchEvent = {
-  type: 'ADDED',
-  object: {
-    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'svc', namespace: 'ns' },
-    spec: { hosts: ['svc.example.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', workloadSelector: { labels: { app: 'a' } } },
-  },
-};
+const we = (name: string, app: string): WatchEvent => labelled(name, app);
+const se = selectingService;
 
 async function recorded(reports: StoreReport[]): Promise<{ log: EventLog; expected: string }> {
   const log = await EventLog.openMemory({ onReport: (r) => reports.push(r) });

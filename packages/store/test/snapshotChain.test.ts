@@ -5,18 +5,10 @@ import * as assert from 'uvu/assert';
 import { Projector, PROJECTOR_VERSION, type ProjectorSnapshot, type WatchEvent } from '@meshfold/core';
 import { EventLog, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
 import { MAX_DELTAS } from '../src/SnapshotChain.js';
+import { labelled, selectingService } from './support/selection.js';
 
-const we = (type: WatchEvent['type'], name: string, app: string): WatchEvent => ({
-  type,
-  object: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name, namespace: 'ns' }, spec: { address: '10.0.0.1', labels: { app } } },
-});
-const se: WatchEvent = {
-  type: 'ADDED',
-  object: {
-    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'svc', namespace: 'ns' },
-    spec: { hosts: ['svc.example.com'], ports: [{ number: 80, name: 'http' }], resolution: 'STATIC', workloadSelector: { labels: { app: 'a' } } },
-  },
-};
+const we = (type: WatchEvent['type'], name: string, app: string): WatchEvent => labelled(name, app, type);
+const se = selectingService;
 
 /**
  * A ServiceEntry and 15 workloads, then one change per event (relabels, a delete, a re-add), a
