@@ -13,7 +13,7 @@ import { Interner } from './internal/Interner.js';
 import { createState, opaqueState, type MutableState, type ProjectionState } from './internal/MutableState.js';
 import { sortedObjects, viewOf, type ProjectionView } from './ProjectionView.js';
 import type { ObjectRecord } from './records.js';
-import { recordKey } from './keys.js';
+import { parseObjectKey } from './keys.js';
 import { stateHash } from './stateHash.js';
 
 const NO_DELTAS: readonly Delta[] = Object.freeze([]);
@@ -175,17 +175,40 @@ export class Projector {
   static fromSnapshot(snapshot: ProjectorSnapshot, deltas: readonly ProjectorSnapshot[] = []): Projector {
     if (snapshot.base !== undefined) throw new Error(`the snapshot at seq ${snapshot.seq} is a delta: it needs the one at seq ${snapshot.base}`);
     if (deltas.length === 0) return Projector.#of(buildState(decodeObjects(snapshot.objects)), snapshot.seq);
-    const objects = new Map<string, ObjectRecord>();
-    for (const rec of decodeObjects(snapshot.objects)) objects.set(recordKey(rec), rec);
-    let seq = snapshot.seq;
-    for (const delta of deltas) {
-      if (delta.base !== seq) throw new Error(`the snapshot at seq ${delta.seq} does not follow on from the one at seq ${seq}`);
-      const { records, removed } = decodeDelta(delta.objects);
-      for (const key of removed) objects.delete(key);
-      for (const rec of records) objects.set(recordKey(rec), rec);
-      seq = delta.seq;
+    deltas.forEach((delta, i) => {
+      const before = i === 0 ? snapshot.seq : deltas[i - 1]!.seq;
+      if (delta.base !== before) throw new Error(`the snapshot at seq ${delta.seq} does not follow on from the one at seq ${before}`);
+    });
+    // Newest first: the first delta that names an object holds its last version, or its removal;
+    // the full snapshot's objects that no delta names are as they were. Names are kept per
+    // `Kind/namespace`, so the full snapshot's objects need no key each.
+    const settled = new Map<string, Set<string>>();
+    const settle = (group: string, name: string): boolean => {
+      let names = settled.get(group);
+      if (!names) settled.set(group, (names = new Set()));
+      return names.size !== names.add(name).size;
+    };
+    const records: ObjectRecord[] = [];
+    for (let i = deltas.length - 1; i >= 0; i--) {
+      const { records: changed, removed } = decodeDelta(deltas[i]!.objects);
+      for (const rec of changed) if (settle(`${rec.kind}/${rec.namespace}`, rec.name)) records.push(rec);
+      for (const key of removed) {
+        const parsed = parseObjectKey(key);
+        if (parsed) settle(`${parsed.kind}/${parsed.namespace}`, parsed.name);
+      }
     }
-    return Projector.#of(buildState(objects.values()), seq);
+    let kind = '';
+    let namespace = '';
+    let names: Set<string> | undefined;
+    for (const rec of decodeObjects(snapshot.objects)) {
+      // Its records come sorted by kind and namespace: one group lookup per run of them.
+      if (rec.namespace !== namespace || rec.kind !== kind) {
+        ({ kind, namespace } = rec);
+        names = settled.get(`${kind}/${namespace}`);
+      }
+      if (!names?.has(rec.name)) records.push(rec);
+    }
+    return Projector.#of(buildState(records), deltas.at(-1)!.seq);
   }
 
   /** A projector holding a state already built. */
