@@ -575,11 +575,17 @@ export class JetStreamEventLog implements EventLog {
       return this.#publish(this.#eventSubject(plan.events[i]!), plan.values[i]!.slice(), this.#streamLast + i, h, where, retry);
     };
     try {
-      // Pipelined: each message expects the one before it, so none can land out of place.
-      const results = await Promise.allSettled(plan.events.map((_, i) => publish(i, false)));
-      const firstFailed = results.findIndex((r) => r.status === 'rejected');
+      // The first message alone: once it is stored where this writer expects the stream to end,
+      // no other writer's message can land inside the batch (each expects an end this batch has
+      // moved past, and a writer whose first message failed sends no more of its batch). Sent
+      // together, two writers racing from the same end could each get every other message in.
+      await publish(0, true);
+      // The rest pipelined: each message expects the one before it, so none can land out of place.
+      const results = await Promise.allSettled(plan.events.slice(1).map((_, i) => publish(i + 1, false)));
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      const firstFailed = failed < 0 ? -1 : failed + 1;
       if (firstFailed >= 0) {
-        const reason = (results[firstFailed] as PromiseRejectedResult).reason;
+        const reason = (results[failed] as PromiseRejectedResult).reason;
         if (!(reason instanceof Unavailable)) throw reason;
         // The cluster could not take a message (e.g. electing a leader): the rest failed behind
         // it, so they are sent again one by one, in order, with the same message ids (a copy the

@@ -64,6 +64,20 @@ test('two writers racing from the same end: exactly one wins each seq', async (c
   assert.equal((await collect(reader.read())).map((e) => e.seq), [1, 2, 3, 4, 5]);
 });
 
+test('two writers racing with big batches, round after round: one wins each time, and the log holds its batch alone', async (context) => {
+  for (let round = 0; round < 5; round++) {
+    const open = opener(context, fresh());
+    const [a, b] = [await open(), await open()];
+    const results = await Promise.allSettled([a.append(addedRange(1, 200)), b.append(addedRange(1001, 200))]);
+    assert.is(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}: one writer wins`);
+    const winner = results[0]!.status === 'fulfilled' ? 1 : 1001;
+    const reader = await open({ readOnly: true });
+    assert.is(await reader.refresh(), 200);
+    const names = (await collect(reader.read())).map((e) => e.object.metadata.name);
+    assert.equal(names, addedRange(winner, 200).map((e) => e.object.metadata.name), `round ${round}: no message of the other writer`);
+  }
+});
+
 test('a reader on another connection follows a writer: refresh and a live tail', async (context) => {
   const open = opener(context, fresh());
   const writer = await open();
