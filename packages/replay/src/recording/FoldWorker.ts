@@ -91,14 +91,14 @@ export class FoldWorker {
   async record(events: readonly AppendEvent[], texts: readonly (string | undefined)[] = []): Promise<RecordResult> {
     if (this.#failure) throw this.#failure;
     const accepted: AppendEvent[] = [];
-    const json: string[] = [];
+    const acceptedTexts: string[] = [];
     const rejected: Rejection[] = [];
     const first = this.log.lastSeq + 1;
     events.forEach((event, index) => {
       try {
         checkEvent(event, first + accepted.length);
         accepted.push(event);
-        json.push(texts[index] ?? JSON.stringify({ type: event.type, object: event.object }));
+        acceptedTexts.push(texts[index] ?? JSON.stringify({ type: event.type, object: event.object }));
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         rejected.push({ index, error: err });
@@ -106,7 +106,7 @@ export class FoldWorker {
     });
     const seqs = accepted.length > 0 ? await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }) : [];
     if (seqs.length > 0) {
-      this.#post({ kind: 'events', firstSeq: seqs[0]!, texts: json });
+      this.#post({ kind: 'events', firstSeq: seqs[0]!, texts: acceptedTexts });
       this.#unfolded++;
       while (this.#unfolded >= MAX_UNFOLDED_BATCHES && !this.#failure) await new Promise<void>((resolve) => { this.#wake = resolve; });
     }
