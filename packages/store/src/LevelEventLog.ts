@@ -11,6 +11,7 @@ import type { IndexBlock } from './IndexBlock.js';
 import { checkIndexPart, indexBlockKey, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
+import { writeBatch } from './writeBatch.js';
 import { LockWatch } from './LockWatch.js';
 import { planAppend, type AppendEvent, type AppendPlan } from './planAppend.js';
 import { missingEvents } from './missingEvents.js';
@@ -363,7 +364,7 @@ export class LevelEventLog implements EventLog {
       writeUint64(end, 0, through);
       operations.push({ type: 'put', sublevel: meta, key: indexThroughKey(name), value: end });
       this.#lockWatch?.check(`${where}: put`);
-      await withStoreErrors(`${where}: put`, () => this.#db.batch(operations, this.#writeOptions()));
+      await withStoreErrors(`${where}: put`, () => writeBatch(this.#db, operations, this.#writeOptions()));
     });
   }
 
@@ -436,7 +437,7 @@ export class LevelEventLog implements EventLog {
       : extendChecked(this.#checked, this.#lastSeq + 1, this.#lastSeq + plan.events.length, checkedBy);
     if (checked !== this.#checked) operations.push({ type: 'put', sublevel: this.#keyspaces!.meta, key: CHECKED_KEY, value: encodeChecked(checked) });
     this.#lockWatch?.check(`${this.#name}: append`);
-    await withStoreErrors(`${this.#name}: append`, () => this.#db.batch(operations, this.#writeOptions()));
+    await withStoreErrors(`${this.#name}: append`, () => writeBatch(this.#db, operations, this.#writeOptions()));
     this.#lastSeq += plan.events.length;
     this.#lastEpochMs = plan.lastEpochMs;
     this.#checked = checked;
