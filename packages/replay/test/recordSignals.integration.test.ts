@@ -2,8 +2,9 @@
 // in the log. "Had read" is what the recorder reports with --verbose (`read ADDED Kind/ns/name`,
 // printed as each event is taken from the input, before it is appended); the writer writes
 // WorkloadEntries w1, w2, … so the log must hold exactly w1..wN for the N events reported read.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggedEvent } from '@meshfold/core';
 import { EventLog } from '@meshfold/store';
@@ -97,6 +98,45 @@ test(`record stopped by SIGINT, SIGTERM or SIGHUP (to it or to its process group
     // The case that lost events before: a signal arriving while read events wait for a flush.
     assert.ok(roundsWithHeldEvents > 0, `in some round events were still held when the signal came (${roundsWithHeldEvents} of ${ROUNDS})`);
   } finally {
+    await dir.remove();
+  }
+});
+
+test('record whose process is killed with SIGKILL does not leave its respawned recorder running: that one appends what it read and releases the log', async () => {
+  const dir = await tempDir('meshfold-orphan-');
+  const log = dir.join('log');
+  // A named pipe, as `kubectl get -w | meshfold record` gives a pipe: it stays open while the
+  // writer lives, so only the end of the recorder's parent can stop the recorder.
+  const fifo = dir.join('events');
+  execFileSync('mkfifo', [fifo]);
+  // The CLI respawns itself for a recording (RECORDING_HEAP): the process spawned here is that
+  // parent, and a SIGKILL cannot be relayed to the recorder.
+  const parent = spawn(process.execPath, [MESHFOLD_BIN, 'record', '--log', log, '--verbose', fifo], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  parent.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const writer = await open(fifo, 'w'); // once the recorder opened it for reading
+  try {
+    for (let i = 1; i <= 3; i++) await writer.write(`${JSON.stringify(workloadEntry(i), null, 4)}\n`);
+    for (let waited = 0; (stderr.match(/^read /gm) ?? []).length < 3; waited += 20) {
+      assert.ok(waited < 20_000, `the recorder read the 3 events (stderr: ${stderr})`);
+      await sleep(20);
+    }
+    const exited = once(parent, 'exit'); // not 'close': the recorder shares its stderr
+    parent.kill('SIGKILL');
+    await exited;
+    let logged: string[] | undefined;
+    for (let waited = 0; logged === undefined; waited += 100) {
+      try {
+        logged = await namesIn(log); // opens once the recorder let go of the log's lock
+      } catch (err) {
+        assert.ok(waited < 20_000, `the recorder still holds the log 20 s after its parent died (${(err as Error).message})`);
+        await sleep(100);
+      }
+    }
+    assert.equal(logged, ['w1', 'w2', 'w3'], 'the events read before the parent died are in the log');
+    assert.match(stderr, 'the process that started this recorder is gone: stopping as on SIGHUP');
+  } finally {
+    await writer.close(); // the end of its input stops a recorder left running
     await dir.remove();
   }
 });

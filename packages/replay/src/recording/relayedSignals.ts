@@ -33,11 +33,22 @@ export function listenForRelayedSignals(): void {
     listening = true;
     process.on('message', (message: { signal?: unknown }) => {
       const signal = message?.signal;
-      if (typeof signal !== 'string' || !(signal in constants.signals)) return;
-      if (listeners.size === 0) process.kill(process.pid, signal);
-      else for (const l of [...listeners]) l(signal as NodeJS.Signals);
+      if (typeof signal === 'string' && signal in constants.signals) deliver(signal as NodeJS.Signals);
+    });
+    // The parent is gone (killed by SIGKILL, or crashed) without relaying anything: nobody is left
+    // to stop this recorder, which would go on holding the log's lock. Its parent's end, as a
+    // terminal's hangup is: a SIGHUP, so what was read is appended and the summary printed.
+    process.on('disconnect', () => {
+      process.stderr.write('the process that started this recorder is gone: stopping as on SIGHUP\n');
+      deliver('SIGHUP');
     });
     // The channel only carries relayed signals: it must not keep the recorder alive.
     (process.channel as { unref?: () => void } | undefined)?.unref?.();
   }
+}
+
+/** A relayed signal to the listeners, or raised on this process when there is none. */
+function deliver(signal: NodeJS.Signals): void {
+  if (listeners.size === 0) process.kill(process.pid, signal);
+  else for (const l of [...listeners]) l(signal);
 }
