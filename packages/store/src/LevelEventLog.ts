@@ -32,6 +32,16 @@ import { isChecksummed } from './valueCodec.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * LevelDB's memtable size (its default is 4 MiB). The log's indexes are keyed by object and by
+ * group, not by seq, so every table LevelDB flushes overlaps every older one and compaction
+ * rewrites them again and again; fewer, bigger flushes take most of that work away from a
+ * recording, which shares the machine's cores with it (README, "Benchmarks and budgets"). The
+ * memory is taken as writes fill it (and as LevelDB replays its write-ahead log on opening), so a
+ * log that is only read holds little of it.
+ */
+const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
+
 /** Options of a LevelDB (or memory-level) log. */
 export interface LevelEventLogOptions extends EventLogOptions {
   /**
@@ -57,7 +67,7 @@ export class LevelEventLog implements EventLog {
     const createIfMissing = options.createIfMissing ?? !options.readOnly;
     // LevelDB creates its LOCK and LOG files before it finds out there is no database.
     if (!createIfMissing) requireLogDir(dir);
-    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing });
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', createIfMissing, writeBufferSize: WRITE_BUFFER_BYTES });
     return LevelEventLog.#opened(db, { name: `log ${dir}`, ...options }, dir);
   }
 
