@@ -124,6 +124,10 @@ export const ERROR_CODES = {
     meaning: '`verify`: a snapshot\'s digest differs from that of the state replay holds at its seq.',
     exit: 1, http: null,
   },
+  VERIFY_INDEX_MISMATCH: {
+    meaning: '`verify`: the link index `history` reads differs from what a replay gives; the message names the namespace, the seq and both rows.',
+    exit: 1, http: null,
+  },
   WATCH_KUBECTL_NOT_FOUND: {
     meaning: '`meshfold watch` could not run `kubectl`: it is not on `PATH`.',
     exit: 1, http: null,

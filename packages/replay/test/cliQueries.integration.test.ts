@@ -250,6 +250,7 @@ test('verify prints ok and a 64-hex state hash, the same on two runs', async () 
   const a = await cliOk(['verify', '--log', LOG]);
   const b = await cliOk(['verify', '--log', LOG]);
   assert.match(a.stdout, /^ok: 11 events/m);
+  assert.match(a.stdout, /^link index: seq 1\.\.11 holds what replay gives$/m, 'record kept the link index, and verify checked it');
   const hash = /^state hash ([0-9a-f]{64})$/m.exec(a.stdout);
   assert.ok(hash, a.stdout);
   assert.is(b.stdout, a.stdout);

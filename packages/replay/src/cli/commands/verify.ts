@@ -17,6 +17,7 @@ export async function verify(dir: string | undefined, io: Io): Promise<number> {
       // Written before values carried checksums: they decode, but a changed byte would go unseen.
       io.out(`unchecked: ${r.uncheckedEvents} events and ${r.uncheckedSnapshots} snapshots are of value format 1, without a checksum\n`);
     }
+    if (r.linkIndexThrough > 0) io.out(`link index: seq 1..${r.linkIndexThrough} holds what replay gives\n`);
     io.out(`state hash ${r.hash}\n`);
     return 0;
   });
