@@ -190,7 +190,7 @@ export const commandTable: readonly CommandSpec[] = [
   },
   {
     usage: 'verify',
-    description: 'Replay the whole log: seq continuity, every value decodes, every snapshot hash matches; prints the final state hash.',
+    description: 'Replay the whole log: seq continuity, every value decodes, every snapshot hash matches, the link index (as far as it goes) holds what the replay gives; prints the final state hash.',
     options: [],
     run: (_args, opts, io) => verify(opts.log as string | undefined, io),
   },
