@@ -1,5 +1,6 @@
 /**
- * Child process of the benchmark: the state at random seqs of a recorded log, in a process that
+ * Child process of the benchmark: the state at random seqs of a recorded log (a directory or a
+ * nats:// location), in a process that
  * does only that (like `meshfold serve`), warmed up first. Prints p50 and p99 in ms with the
  * log's snapshots, and the same (over fewer seqs) replaying from seq 1 without them.
  */
@@ -8,7 +9,8 @@ import { EventLog, loadState, replayOnto } from '@meshfold/store';
 import { seededRandom } from './lib/random.js';
 
 const [dir, travels, travelsWithout] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4] ?? 0)];
-const log = await EventLog.openDir(dir);
+// A directory or a nats:// location: the bench travels on LevelDB and on JetStream.
+const log = await EventLog.open(dir, { readOnly: true });
 const random = seededRandom(4211);
 const seqAt = () => 1 + Math.floor(random() * log.lastSeq);
 

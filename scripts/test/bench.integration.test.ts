@@ -19,6 +19,7 @@ const FIGURES = [
   'history.p50Ms', 'history.p99Ms', 'history.withoutLinkIndex.p50Ms', 'history.withoutLinkIndex.p99Ms',
   'jetstream.record.ratio', 'jetstream.record.appendRatio', 'jetstream.replay.ratio', 'jetstream.storedBytesPerEvent',
   'jetstream.singleNode.record.ratio', 'jetstream.singleNode.record.appendRatio', 'jetstream.singleNode.replay.ratio',
+  'jetstream.timeTravel.p50Ms', 'jetstream.timeTravel.p99Ms', 'jetstream.singleNode.timeTravel.p50Ms', 'jetstream.singleNode.timeTravel.p99Ms',
 ];
 
 /** Figures that may be 0 or below: a follower can fold an event a hair before its recorder has the acknowledgement. */

@@ -48,6 +48,16 @@ export interface JetStreamEventLogOptions extends EventLogOptions {
   failoverMs?: number;
 }
 
+/**
+ * Ranges of at most this many events are read with direct gets, a window of them in flight:
+ * a consumer costs the server tens of milliseconds to create however few messages it then
+ * delivers, while a direct get is one request answered by any replica (README, "Sizing").
+ * Loading a state from a snapshot reads at most a spacing's worth of events.
+ */
+const DIRECT_READ_EVENTS = 2000;
+/** Direct gets in flight at once, for a short range read and for `getMany`. */
+const DIRECT_GETS_IN_FLIGHT = 64;
+
 const HEADER_SEQ = 'Meshfold-Seq';
 /** `first-last`: the seqs of the batch the message belongs to; a batch is visible once its last message is. */
 const HEADER_BATCH = 'Meshfold-Batch';
@@ -201,24 +211,32 @@ export class JetStreamEventLog implements EventLog {
     const size = this.#options.readBatchSize ?? 1000;
     let events: LoggedEvent[] = [];
     let values: Uint8Array[] = [];
-    for await (const { seq, value } of this.#stored(first, last, `${this.#name}: read`)) {
-      let event: LoggedEvent;
-      try {
-        event = decodeEvent(value, seq);
-      } catch (err) {
-        // The sound events before a bad one are handed over first, as on LevelDB.
-        if (events.length > 0) yield { events, values };
-        throw err;
+    const stored = this.#stored(first, last, `${this.#name}: read`);
+    try {
+      for (;;) {
+        let next: IteratorResult<{ seq: number; value: Uint8Array }>;
+        let event: LoggedEvent | undefined;
+        try {
+          next = await stored.next();
+          if (!next.done) event = decodeEvent(next.value.value, next.value.seq);
+        } catch (err) {
+          // The sound events before a bad or missing one are handed over first, as on LevelDB.
+          if (events.length > 0) yield { events, values };
+          throw err;
+        }
+        if (next.done) break;
+        events.push(event!);
+        values.push(next.value.value);
+        if (events.length === size) {
+          yield { events, values };
+          events = [];
+          values = [];
+        }
       }
-      events.push(event);
-      values.push(value);
-      if (events.length === size) {
-        yield { events, values };
-        events = [];
-        values = [];
-      }
+      if (events.length > 0) yield { events, values };
+    } finally {
+      await stored.return(undefined); // a reader that stops early stops the consumer too
     }
-    if (events.length > 0) yield { events, values };
   }
 
   async get(seq: number): Promise<LoggedEvent | undefined> {
@@ -235,8 +253,8 @@ export class JetStreamEventLog implements EventLog {
     }
     // Direct gets answered by any replica, a few in flight at once.
     const out: LoggedEvent[] = new Array(seqs.length);
-    for (let i = 0; i < seqs.length; i += 64) {
-      const chunk = seqs.slice(i, i + 64);
+    for (let i = 0; i < seqs.length; i += DIRECT_GETS_IN_FLIGHT) {
+      const chunk = seqs.slice(i, i + DIRECT_GETS_IN_FLIGHT);
       const values = await Promise.all(chunk.map((seq) => this.#valueAt(seq, `${this.#name}: get`)));
       values.forEach((value, j) => { out[i + j] = decodeEvent(value, chunk[j]!); });
     }
@@ -365,16 +383,26 @@ export class JetStreamEventLog implements EventLog {
     if (!(last >= 1)) return undefined;
     const store = await this.#snapshotStore(false);
     if (!store) return undefined;
-    const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
-      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s <= last) as number[];
-    for (const at of seqs.sort((a, b) => b - a)) {
-      const stored = await this.#readSnapshot(store, at);
-      if (!stored) continue;
+    const usable = (at: number, stored: StoredSnapshot | undefined): Snapshot | undefined => {
+      if (!stored) return undefined;
       if (stored.projectorVersion !== projectorVersion) {
         this.#report({ code: 'STORE_SNAPSHOT_REJECTED', seq: at, message: `${this.#name}: snapshot at seq ${at} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored` });
-        continue;
+        return undefined;
       }
       return { seq: at, hash: stored.hash, state: stored.state };
+    };
+    // Asked for a snapshot's own seq (a delta's base, as loadState follows a chain): one read
+    // instead of listing the store, whose list grows with every snapshot written.
+    const exact = await this.#readSnapshot(store, last);
+    if (exact) {
+      const found = usable(last, exact);
+      if (found) return found;
+    }
+    const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
+      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s <= last && !(exact && s === last)) as number[];
+    for (const at of seqs.sort((a, b) => b - a)) {
+      const found = usable(at, await this.#readSnapshot(store, at));
+      if (found) return found;
     }
     return undefined;
   }
@@ -680,6 +708,10 @@ export class JetStreamEventLog implements EventLog {
 
   /** The stored value of each seq `from..to`, in order, skipping voided messages; a gap or a wrong seq is named. */
   async *#stored(from: number, to: number, where: string): AsyncGenerator<{ seq: number; value: Uint8Array }> {
+    if (to - from + 1 <= DIRECT_READ_EVENTS) {
+      yield* this.#storedDirect(from, to, where);
+      return;
+    }
     let expected = from;
     const lastStream = this.#streamSeqOf(to);
     for await (const { seq, value } of this.#consume(this.#subjects.events, this.#streamSeqOf(from), lastStream, false)) {
@@ -690,6 +722,34 @@ export class JetStreamEventLog implements EventLog {
       if (expected > to) return;
     }
     if (expected <= to) throw missingEvents(expected, to, where);
+  }
+
+  /** {@link #stored} of a short range, by direct gets; a gap is named whole, as the consumer's reading names it. */
+  async *#storedDirect(from: number, to: number, where: string): AsyncGenerator<{ seq: number; value: Uint8Array }> {
+    for (let first = from; first <= to; first += DIRECT_GETS_IN_FLIGHT) {
+      const seqs = Array.from({ length: Math.min(DIRECT_GETS_IN_FLIGHT, to - first + 1) }, (_, i) => first + i);
+      const values = await Promise.all(seqs.map((seq) => this.#valueAt(seq, where).catch((err: unknown) => err)));
+      for (const [i, value] of values.entries()) {
+        if (value instanceof Uint8Array) {
+          yield { seq: seqs[i]!, value };
+          continue;
+        }
+        if (isMeshfoldError(value) && value.code === 'STORE_CORRUPT_MISSING') throw missingEvents(seqs[i]!, await this.#gapEnd(seqs[i]!, to, where), where);
+        throw value;
+      }
+    }
+  }
+
+  /** The last seq of the gap that starts at missing `seq`, within `..to`. */
+  async #gapEnd(seq: number, to: number, where: string): Promise<number> {
+    for (let next = seq + 1; next <= to; next++) {
+      const found = await this.#valueAt(next, where).then(() => true, (err: unknown) => {
+        if (isMeshfoldError(err) && err.code === 'STORE_CORRUPT_MISSING') return false;
+        throw err;
+      });
+      if (found) return next - 1;
+    }
+    return to;
   }
 
   /**

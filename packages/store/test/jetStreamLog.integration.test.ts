@@ -110,6 +110,31 @@ test('a message whose body was changed is STORE_CORRUPT_VALUE naming its seq, af
   assert.equal(yielded, [1]);
 });
 
+test('messages lost from the stream are STORE_CORRUPT_MISSING naming the whole gap, in a short range read by direct gets and in a long one read by a consumer', async (context) => {
+  const stream = fresh();
+  const open = opener(context, stream);
+  const writer = await open();
+  for (let first = 1; first <= 2500; first += 500) await writer.append(addedRange(first, 500));
+  // Seqs 5 and 6 (objects we-5 and we-6, each on its own subject) are lost.
+  const nc = await connect({ servers: context.server.url });
+  const jsm = await nc.jetstreamManager();
+  for (const name of ['we-5', 'we-6']) {
+    const subject = `meshfold.${stream}.ev.${Buffer.from(`WorkloadEntry/shop/${name}`).toString('base64url')}`;
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+    await jsm.streams.deleteMessage(stream, stored.seq, false);
+  }
+  await nc.close();
+  const reader = await open({ readOnly: true });
+  for (const to of [10, 2500]) {
+    const yielded: number[] = [];
+    const err = await failure(async () => { for await (const e of reader.read({ from: 1, to })) yielded.push(e.seq); });
+    assert.is(err.code, 'STORE_CORRUPT_MISSING', `1..${to}`);
+    assert.equal([err.details.seq, err.details.to], [5, 6], `1..${to}: the gap, whole`);
+    assert.equal(yielded, [1, 2, 3, 4], `1..${to}: the events before the gap are read`);
+  }
+  assert.equal((await collect(reader.read({ from: 7, to: 12 }))).map((e) => e.seq), [7, 8, 9, 10, 11, 12], 'a range after the gap reads');
+});
+
 test('a batch a dead writer left unfinished is invisible, and the next writer voids it and reuses its seqs', async (context) => {
   const stream = fresh();
   const open = opener(context, stream);

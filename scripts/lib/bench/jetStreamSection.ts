@@ -69,5 +69,6 @@ function throughputFigures(replicas: number, t: Awaited<ReturnType<typeof jetStr
       eventsPerSec: Math.round(t.events / t.replaySeconds), rawConsumeEventsPerSec: Math.round(t.events / t.rawConsumeSeconds),
       ratio: round(t.rawConsumeSeconds / t.replaySeconds),
     },
+    timeTravel: t.timeTravel,
   };
 }

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { connect } from 'nats';
 import { Projector } from '@meshfold/core';
 import { main, type Io } from '@meshfold/replay';
@@ -22,7 +25,12 @@ export interface JetStreamThroughput {
   rawConsumeSeconds: number;
   /** What the stream holds per event, every header and index of the server included. */
   storedBytesPerEvent: number;
+  /** The state at random seqs of the recorded log (its snapshots, then the events after one), in a process of its own. */
+  timeTravel: { p50Ms: number; p99Ms: number };
 }
+
+/** States loaded at random seqs of the recorded log, after 20 to warm up. */
+const TRAVELS = 100;
 
 const quietIo: Io = { out: () => {}, err: (t) => process.stderr.write(t), interactive: false, stdin: process.stdin };
 
@@ -72,11 +80,16 @@ export async function jetStreamThroughput(servers: string, replicas: number, chu
   const raw = await rawConsumeSeconds(servers, 'mesh');
   if (raw.count !== events) throw new Error(`the raw consumer read ${raw.count} of ${events} events`);
 
+  say(`jetstream R${replicas}: state at ${TRAVELS} random seqs, in a process of its own`);
+  const child = fileURLToPath(new URL('../../timeTravelChild.js', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [child, location, String(TRAVELS), '0'], { maxBuffer: 1 << 20 });
+  const { p50Ms, p99Ms } = JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
+
   const nc = await connect({ servers: servers.replace(/^nats:\/\//, '').split(',') });
   const info = await (await nc.jetstreamManager()).streams.info('mesh');
   await nc.close();
   return {
     events, recordSeconds, appendSeconds, rawPublishSeconds: rawPublish, replaySeconds, rawConsumeSeconds: raw.seconds,
-    storedBytesPerEvent: info.state.bytes / info.state.messages,
+    storedBytesPerEvent: info.state.bytes / info.state.messages, timeTravel: { p50Ms, p99Ms },
   };
 }
