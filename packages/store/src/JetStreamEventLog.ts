@@ -392,14 +392,12 @@ export class JetStreamEventLog implements EventLog {
       return { seq: at, hash: stored.hash, state: stored.state };
     };
     // Asked for a snapshot's own seq (a delta's base, as loadState follows a chain): one read
-    // instead of listing the store, whose list grows with every snapshot written.
-    const exact = await this.#readSnapshot(store, last);
-    if (exact) {
-      const found = usable(last, exact);
-      if (found) return found;
-    }
+    // instead of listing the store, whose list grows with every snapshot written. Whatever that
+    // read found at `last` (nothing, or a snapshot it reported unusable), the list is not asked again for it.
+    const exact = usable(last, await this.#readSnapshot(store, last));
+    if (exact) return exact;
     const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
-      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s <= last && !(exact && s === last)) as number[];
+      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s < last) as number[];
     for (const at of seqs.sort((a, b) => b - a)) {
       const found = usable(at, await this.#readSnapshot(store, at));
       if (found) return found;
