@@ -125,7 +125,7 @@ export const ERROR_CODES = {
     exit: 1, http: null,
   },
   VERIFY_INDEX_MISMATCH: {
-    meaning: '`verify`: the link index `history` reads differs from what a replay gives; the message names the namespace, the seq and both rows.',
+    meaning: '`verify`: the link index `history` reads differs from what a replay gives; the message names the namespace, the seq and both rows; `meshfold reindex --rebuild` builds the index again.',
     exit: 1, http: null,
   },
   WATCH_KUBECTL_NOT_FOUND: {

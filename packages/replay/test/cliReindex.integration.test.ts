@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Projector } from '@meshfold/core';
 import { EventLog, type AppendEvent } from '@meshfold/store';
+import { LinkBlockBuilder } from '../src/linkIndex/LinkBlockBuilder.js';
+import { LINK_INDEX } from '../src/linkIndex/linkIndexName.js';
 import { assertOneLineError, cliJson, cliOk, DEMO_STREAM, parseWatchStream, runCli, tempDir } from './support/cli.js';
 
 const demo = parseWatchStream(readFileSync(DEMO_STREAM, 'utf8')) as AppendEvent[];
@@ -40,6 +43,35 @@ test('reindex builds the link index of a log recorded without one, from where it
     } finally {
       await log.close();
     }
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test('an index verify finds wrong stays wrong through a plain reindex; reindex --rebuild builds it again and verify passes', async () => {
+  const tmp = await tempDir();
+  try {
+    const dir = tmp.join('log');
+    await appendRaw(dir, demo);
+    // An index a faulty writer left: every event, none of the association changes.
+    const log = await EventLog.openDir(dir);
+    try {
+      const builder = new LinkBlockBuilder();
+      const projector = new Projector();
+      for await (const batch of log.readBatches()) {
+        for (const e of batch) builder.add(e.seq, e, { ...projector.replay(e, e.seq), deltas: [] });
+      }
+      await log.putIndexBlocks(LINK_INDEX, 1, log.lastSeq, builder.take());
+    } finally {
+      await log.close();
+    }
+    const found = assertOneLineError(await runCli(['verify', '--log', dir]), 'VERIFY_INDEX_MISMATCH', 1);
+    assert.match(found, 'association of ServiceEntry');
+    assert.match(found, 'meshfold reindex --rebuild');
+    assert.is((await cliOk(['reindex', '--log', dir])).stdout, `ok: the link index already covers seq 1..${demo.length}\n`);
+    assertOneLineError(await runCli(['verify', '--log', dir]), 'VERIFY_INDEX_MISMATCH', 1);
+    assert.is((await cliOk(['reindex', '--log', dir, '--rebuild'])).stdout, `indexed seq 1..${demo.length}: the link index covers seq 1..${demo.length}\n`);
+    assert.match((await cliOk(['verify', '--log', dir])).stdout, `link index: seq 1..${demo.length} holds what replay gives`);
   } finally {
     await tmp.remove();
   }

@@ -129,6 +129,12 @@ export interface EventLog {
   indexedThrough(name: string): Promise<number>;
   /** The blocks of one group of the derived index `name` whose seq is within `from..to`, in seq order. */
   indexBlocks(name: string, group: string, range?: ReadRange): Promise<IndexBlock[]>;
+  /**
+   * Removes the derived index `name`, every block and its end, in one batch: the log then holds
+   * none, as before it was built, and the next blocks start at seq 1. For an index found wrong
+   * (`verify`); the events are untouched. A log without `derivedIndexes` has none to remove.
+   */
+  dropIndex(name: string): Promise<void>;
 }
 
 /** Opens an existing log or creates one, by where it lives. */

@@ -8,7 +8,7 @@ import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import type { AppendOptions, EventLog, EventLogOptions, LogCapabilities, LogStatus, ReadRange } from './EventLog.js';
 import type { IndexBlock } from './IndexBlock.js';
-import { checkIndexPart, indexBlockKey, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
+import { checkIndexPart, indexBlockKey, indexKeyRange, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { writeBatch } from './writeBatch.js';
@@ -386,6 +386,21 @@ export class LevelEventLog implements EventLog {
   }
 
   /** The blocks of `group` in the derived index `name` within `from..to`, in seq order. */
+  dropIndex(name: string): Promise<void> {
+    this.#requireWritable('dropIndex');
+    const where = `${this.#name}: index ${name}`;
+    checkIndexPart('name', name, where);
+    return this.#writes.run(async () => {
+      const { indexes, meta } = this.#requireOpen('dropIndex');
+      const { gte, lt } = indexKeyRange(name);
+      const keys = await withStoreErrors(where, () => indexes.keys({ gte, lt }).all());
+      const operations: BatchOperation[] = keys.map((key) => ({ type: 'del', sublevel: indexes, key }));
+      operations.push({ type: 'del', sublevel: meta, key: indexThroughKey(name) });
+      this.#lockWatch?.check(`${where}: drop`);
+      await withStoreErrors(`${where}: drop`, () => writeBatch(this.#db, operations, this.#writeOptions()));
+    });
+  }
+
   async indexBlocks(name: string, group: string, { from = 1, to = MAX_SEQ }: ReadRange = {}): Promise<IndexBlock[]> {
     const { indexes } = this.#requireOpen('indexBlocks');
     const where = `${this.#name}: index ${name}`;

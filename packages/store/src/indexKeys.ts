@@ -16,6 +16,11 @@ export function indexBlockKey(name: string, group: string, seq: number): Uint8Ar
   return key;
 }
 
+/** The key range every block of the index `name` lies in, whatever its group and seq. */
+export function indexKeyRange(name: string): { gte: Uint8Array; lt: Uint8Array } {
+  return { gte: encoder.encode(`${name}\0`), lt: encoder.encode(`${name}\u0001`) };
+}
+
 export function seqOfIndexBlockKey(key: Uint8Array): number {
   return readUint64(key, key.length - SEQ_KEY_BYTES);
 }

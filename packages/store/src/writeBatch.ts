@@ -1,7 +1,7 @@
 import type { BatchOperation, LevelDatabase } from './keyspaces.js';
 
 /**
- * Writes `operations` (puts only) as one atomic batch through a chained batch: classic-level's
+ * Writes `operations` (puts and deletes) as one atomic batch through a chained batch: classic-level's
  * array form reads every operation object's properties from native code, one by one, which costs
  * about twice what the chained form's one call per put does (docs/benchmarks.md: "Append path").
  * Either way LevelDB applies the whole batch or none of it.
@@ -10,9 +10,11 @@ export async function writeBatch(db: LevelDatabase, operations: readonly BatchOp
   const batch = db.batch();
   try {
     for (const op of operations) {
-      if (op.type !== 'put') throw new TypeError(`writeBatch writes puts only, not ${op.type}`);
-      if (op.sublevel) batch.put(op.key, op.value, { sublevel: op.sublevel });
-      else batch.put(op.key, op.value);
+      if (op.type === 'put') {
+        if (op.sublevel) batch.put(op.key, op.value, { sublevel: op.sublevel });
+        else batch.put(op.key, op.value);
+      } else if (op.sublevel) batch.del(op.key, { sublevel: op.sublevel });
+      else batch.del(op.key);
     }
   } catch (err) {
     await batch.close();

@@ -197,8 +197,10 @@ export const commandTable: readonly CommandSpec[] = [
   {
     usage: 'reindex',
     description: 'Build the link index history reads, for a log recorded without it (by an older meshfold, or appended to by another writer); record keeps it as it goes.',
-    options: [],
-    run: (_args, opts, io) => reindex(opts.log as string | undefined, io),
+    options: [
+      { flags: '--rebuild', description: 'Drop the link index and build it again from seq 1 (when verify found it wrong: VERIFY_INDEX_MISMATCH)', fallback: false },
+    ],
+    run: (_args, opts, io) => reindex(opts.log as string | undefined, io, { rebuild: Boolean(opts.rebuild) }),
   },
   {
     usage: 'serve',

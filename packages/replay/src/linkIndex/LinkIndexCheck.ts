@@ -114,7 +114,7 @@ export class LinkIndexCheck {
       const says = have ? `the index says ${describe(column, have, namespace)} at seq ${have.seq}` : 'the index holds nothing there';
       const gives = want ? `replay gives ${describe(column, want, namespace)} at seq ${want.seq}` : 'replay gives nothing there';
       throw new MeshfoldError('VERIFY_INDEX_MISMATCH',
-        `link index of namespace ${namespace}, from seq ${seq}: ${says}, ${gives}; history's answers there may be wrong`, { seq, namespace });
+        `link index of namespace ${namespace}, from seq ${seq}: ${says}, ${gives}; history's answers there may be wrong (meshfold reindex --rebuild builds the index again)`, { seq, namespace });
     }
   }
 }

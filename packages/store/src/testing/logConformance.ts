@@ -327,6 +327,29 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[1, [1]], [3, [3]], [5, [5, 7]]], 'a block written again is replaced');
   });
 
+  test('a dropped derived index is gone whole, others stay, and it can be built again from seq 1', async (context: Context) => {
+    const log = await open(context);
+    await log.append(addedRange(1, 4));
+    if (!log.capabilities.derivedIndexes) {
+      await log.dropIndex('links/p1'); // there is none
+      assert.strictEqual(await log.indexedThrough('links/p1'), 0);
+      return;
+    }
+    await log.putIndexBlocks('links/p1', 1, 2, [{ group: 'a', seq: 1, value: bytes(1) }, { group: 'b', seq: 2, value: bytes(2) }]);
+    await log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a', seq: 3, value: bytes(3) }]);
+    await log.putIndexBlocks('links/p1x', 1, 4, [{ group: 'a', seq: 1, value: bytes(9) }]);
+    await log.dropIndex('links/p1');
+    assert.strictEqual(await log.indexedThrough('links/p1'), 0);
+    assert.deepStrictEqual(await log.indexBlocks('links/p1', 'a'), []);
+    assert.deepStrictEqual(await log.indexBlocks('links/p1', 'b'), []);
+    assert.strictEqual(await log.indexedThrough('links/p1x'), 4, 'an index whose name starts the same is another index');
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1x', 'a')), [[1, [9]]]);
+    assert.strictEqual(log.lastSeq, 4, 'the events are untouched');
+    assert.strictEqual((await failure(log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a', seq: 3, value: bytes(3) }]))).code, 'STORE_INDEX_REJECTED', 'the next blocks start at seq 1');
+    await log.putIndexBlocks('links/p1', 1, 4, [{ group: 'a', seq: 2, value: bytes(2, 2) }]);
+    assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[2, [2, 2]]], 'built again, without the old blocks');
+  });
+
   test('derived index blocks that do not continue the index, or reach past the log, are rejected whole', async (context: Context) => {
     const log = await open(context);
     if (!log.capabilities.derivedIndexes) return;

@@ -9,9 +9,10 @@ import { LINK_INDEX } from '../../linkIndex/linkIndexName.js';
 /**
  * `meshfold reindex`: brings the link index `history` reads up to the end of an existing log (one
  * recorded before meshfold kept it, or appended to by another writer), replaying from where it
- * ends. Nothing else in the log is written.
+ * ends. `rebuild`: drops the index first and builds it from seq 1 (one `verify` found wrong).
+ * Nothing else in the log is written.
  */
-export async function reindex(dir: string | undefined, io: Io): Promise<number> {
+export async function reindex(dir: string | undefined, io: Io, options: { rebuild?: boolean } = {}): Promise<number> {
   const path = requireLogDir(dir);
   let log: EventLog;
   try {
@@ -24,6 +25,7 @@ export async function reindex(dir: string | undefined, io: Io): Promise<number> 
     if (!log.capabilities.derivedIndexes) {
       throw new MeshfoldError('STORE_INDEX_REJECTED', `${path}: a ${log.capabilities.backend} log keeps no link index; history reads its events instead`);
     }
+    if (options.rebuild) await log.dropIndex(LINK_INDEX);
     const before = await log.indexedThrough(LINK_INDEX);
     if (before >= log.lastSeq) {
       io.out(log.lastSeq === 0 ? 'ok: the log is empty\n' : `ok: the link index already covers seq 1..${log.lastSeq}\n`);
