@@ -20,9 +20,10 @@ import { operatorMicros } from './lib/bench/operatorCost.js';
 import { relabelMicros } from './lib/bench/relabelCost.js';
 import { churnEvents, kubectlJson } from './lib/scenario.js';
 import { jetStream } from './lib/bench/jetStreamSection.js';
+import { MESHFOLD_BIN } from './lib/bench/meshfoldBin.js';
+import { timeTravelIn } from './lib/bench/timeTravelIn.js';
 
 const run = promisify(execFile);
-const MESHFOLD_BIN = fileURLToPath(new URL('../../packages/replay/bin/meshfold.js', import.meta.url));
 const quick = process.argv.includes('--quick');
 const size = quick
   ? { seedSes: 500, growthSes: 5000, churn: 50_000, churnSes: 200, churnWes: 1000, relabelSmall: 1000, relabelLarge: 10_000, relabels: 20_000, travels: 50, travelsWithout: 3, histories: 10, historiesWithout: 3, checkSes: 1000, operatorEvents: 20_000 }
@@ -137,9 +138,7 @@ async function recordAndReplay(logDir: string) {
 
 async function timeTravel(logDir: string) {
   say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events), then at ${size.travelsWithout} without snapshots, in a process of its own`);
-  const child = fileURLToPath(new URL('./timeTravelChild.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [child, logDir, String(size.travels), String(size.travelsWithout)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number; withoutSnapshots: { p50Ms: number; p99Ms: number } };
+  return timeTravelIn(logDir, size.travels, size.travelsWithout);
 }
 
 async function history(logDir: string) {

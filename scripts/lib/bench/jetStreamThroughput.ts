@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect } from 'nats';
 import { Projector } from '@meshfold/core';
 import { EventLog, replayOnto, type AppendEvent } from '@meshfold/store';
 import { churnEvents, kubectlJson } from '../scenario.js';
+import { MESHFOLD_BIN } from './meshfoldBin.js';
+import { timeTravelIn } from './timeTravelIn.js';
 import { rawConsumeSeconds, rawPublishSeconds, readStreamMessages } from './rawJetStream.js';
 
 export interface JetStreamThroughput {
@@ -31,7 +32,6 @@ export interface JetStreamThroughput {
 /** States loaded at random seqs of the recorded log, after 20 to warm up. */
 const TRAVELS = 100;
 
-const MESHFOLD_BIN = fileURLToPath(new URL('../../../../packages/replay/bin/meshfold.js', import.meta.url));
 
 /**
  * Record and replay on a JetStream log of `replicas`, each against the raw client doing the
@@ -80,9 +80,7 @@ export async function jetStreamThroughput(servers: string, replicas: number, chu
   if (raw.count !== events) throw new Error(`the raw consumer read ${raw.count} of ${events} events`);
 
   say(`jetstream R${replicas}: state at ${TRAVELS} random seqs, in a process of its own`);
-  const child = fileURLToPath(new URL('../../timeTravelChild.js', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, [child, location, String(TRAVELS), '0'], { maxBuffer: 1 << 20 });
-  const { p50Ms, p99Ms } = JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
+  const { p50Ms, p99Ms } = await timeTravelIn(location, TRAVELS, 0);
 
   const nc = await connect({ servers: servers.replace(/^nats:\/\//, '').split(',') });
   const info = await (await nc.jetstreamManager()).streams.info('mesh');
