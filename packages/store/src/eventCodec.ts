@@ -48,8 +48,3 @@ export function originProblem(origin: unknown): string | undefined {
   if (!Number.isSafeInteger(origin.sync) || (origin.sync as number) < 1) return `sync is not a seq: ${String(origin.sync)}`;
   return undefined;
 }
-
-/** The object of an event's bytes that {@link decodeEvent} already accepted once. */
-export function objectOfDecodedEvent(bytes: Uint8Array): LoggedEvent['object'] {
-  return (decodeValue(bytes, { keyspace: 'events', seq: 0 }) as LoggedEvent).object;
-}

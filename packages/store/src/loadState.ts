@@ -1,8 +1,7 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type BulkReplay, type LoggedEvent, type ProjectorSnapshot,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type BulkReplay, type KubeObject, type LoggedEvent, type ProjectorSnapshot,
 } from '@meshfold/core';
 import { checkedCursor } from './CheckedRanges.js';
-import { objectOfDecodedEvent } from './eventCodec.js';
 import type { EventLog } from './EventLog.js';
 import type { Snapshot } from './Snapshot.js';
 import type { StoreReport } from './StoreReport.js';
@@ -37,17 +36,18 @@ const KEEP_SEQS_BEYOND = 20_000;
 /**
  * Applies events `projector.seq + 1 .. to` onto `projector` by their net effect (one change per
  * object, see BulkReplay); events the fold refuses are reported, in order.
- * What is held for each object until then: its last event's bytes on a short replay (a time
- * travel's tail), its last seq on a long one, whose few thousand objects are then read again in
- * one `getMany` — holding a million events' worth of buffers cost more garbage collection.
+ * What is held for each object until then: its last event's object, as read, on a short replay
+ * (a time travel's tail: holding the bytes instead meant decoding each object a second time at
+ * commit), its last seq on a long one, whose few thousand objects are then read again in one
+ * `getMany` — holding a million events' worth of decoded events cost more garbage collection.
  */
 export async function replayOnto(log: EventLog, projector: Projector, to: number, options: LoadStateOptions = {}): Promise<Projector> {
   const start = projector.seq;
   const bulk = projector.bulkReplay();
   const keepSeqs = to - start > KEEP_SEQS_BEYOND;
   const checked = checkedCursor(log.checkedRanges, PROJECTOR_VERSION);
-  for await (const { events, values } of log.readEncodedBatches({ from: start + 1, to })) {
-    events.forEach((event, i) => addOrReport(bulk, event, checked(event.seq), keepSeqs ? event.seq : values[i]!, options));
+  for await (const events of log.readBatches({ from: start + 1, to })) {
+    for (const event of events) addOrReport(bulk, event, checked(event.seq), keepSeqs ? event.seq : event.object, options);
     if (bulk.pending >= MAX_PENDING) await commit(log, bulk, keepSeqs);
     options.onProgress?.(bulk.seq - start, to - start);
   }
@@ -56,7 +56,7 @@ export async function replayOnto(log: EventLog, projector: Projector, to: number
 }
 
 async function commit(log: EventLog, bulk: BulkReplay, keepSeqs: boolean): Promise<void> {
-  let restore = (kept: unknown) => objectOfDecodedEvent(kept as Uint8Array);
+  let restore = (kept: unknown) => kept as KubeObject;
   if (keepSeqs) {
     const seqs = bulk.kept() as number[];
     const events = await log.getMany(seqs);
