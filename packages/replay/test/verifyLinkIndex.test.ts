@@ -130,4 +130,30 @@ test('an index missing one event\'s association rows, or holding one it should n
   }), { numRuns: RUNS });
 });
 
+test('an index holding blocks of a namespace no event has fails verify, naming that namespace', async () => {
+  const log = await EventLog.openMemory();
+  try {
+    await log.append(valid([...fc.sample(watchStream(30), { numRuns: 1, seed: 7 })[0]!]));
+    const events = await eventsOf(log);
+    assert.not.ok(events.some((e) => e.object.metadata.namespace === 'ghost'), 'the sample has no event in namespace ghost');
+    // The index of every event as it should be, its last block also holding a row for
+    // WorkloadEntry/ghost/vm-1 at the last seq, which no event gave: history would answer with it.
+    await writeIndex(log, log.lastSeq - 1, 4, 3);
+    const projector = new Projector();
+    for (const e of events.slice(0, -1)) projector.replay(e, e.seq);
+    const last = events.at(-1)!;
+    const blocks = new LinkBlockBuilder();
+    blocks.add(last.seq, last, projector.replay(last, last.seq));
+    const stray = { object: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name: 'vm-1', namespace: 'ghost' }, spec: {} } };
+    blocks.add(last.seq, stray, { seq: last.seq, deltas: [], clusters: [] });
+    await log.putIndexBlocks(LINK_INDEX, last.seq, last.seq, blocks.take());
+    const err = await verifyLog(log, []).then(() => undefined, (e: unknown) => e);
+    assert.ok(isMeshfoldError(err), `verify failed (${String(err)})`);
+    assert.is(err.code, 'VERIFY_INDEX_MISMATCH');
+    assert.match(err.message, `namespace ghost, from seq ${last.seq}: the index says`);
+  } finally {
+    await log.close();
+  }
+});
+
 test.run();

@@ -129,6 +129,8 @@ export interface EventLog {
   indexedThrough(name: string): Promise<number>;
   /** The blocks of one group of the derived index `name` whose seq is within `from..to`, in seq order. */
   indexBlocks(name: string, group: string, range?: ReadRange): Promise<IndexBlock[]>;
+  /** The groups of the derived index `name` that hold a block, each once, in key order ([] for none). */
+  indexGroups(name: string): Promise<string[]>;
   /**
    * Removes the derived index `name`, every block and its end, in one batch: the log then holds
    * none, as before it was built, and the next blocks start at seq 1. For an index found wrong

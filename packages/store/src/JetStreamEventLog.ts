@@ -436,6 +436,11 @@ export class JetStreamEventLog implements EventLog {
     return [];
   }
 
+  async indexGroups(): Promise<string[]> {
+    this.#requireOpen('indexGroups');
+    return [];
+  }
+
   /** Nothing to remove: a JetStream log keeps no derived index. */
   async dropIndex(): Promise<void> {
     this.#requireWritable('dropIndex');

@@ -7,6 +7,7 @@ import { SEQ_KEY_BYTES, readUint64, writeUint64 } from './seqKey.js';
  * groups are UTF-8 without NUL (namespaces and projector versions have none).
  */
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export function indexBlockKey(name: string, group: string, seq: number): Uint8Array {
   const prefix = encoder.encode(`${name}\0${group}\0`);
@@ -19,6 +20,11 @@ export function indexBlockKey(name: string, group: string, seq: number): Uint8Ar
 /** The key range every block of the index `name` lies in, whatever its group and seq. */
 export function indexKeyRange(name: string): { gte: Uint8Array; lt: Uint8Array } {
   return { gte: encoder.encode(`${name}\0`), lt: encoder.encode(`${name}\u0001`) };
+}
+
+/** The group of a block key of the index `name` (see {@link indexBlockKey}). */
+export function groupOfIndexBlockKey(name: string, key: Uint8Array): string {
+  return decoder.decode(key.subarray(encoder.encode(name).length + 1, key.length - SEQ_KEY_BYTES - 1));
 }
 
 export function seqOfIndexBlockKey(key: Uint8Array): number {

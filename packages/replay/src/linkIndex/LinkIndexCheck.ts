@@ -22,8 +22,8 @@ interface Stored { rows: Rows; nextFrom: number }
  * at the end. The rows of each namespace are compared in seq order, not block by block: where a
  * writer cut its blocks depends on its batches. What is held is a run of events' rows and one
  * block per namespace, whatever the log's length. The first difference is `VERIFY_INDEX_MISMATCH`
- * naming the namespace, the seq and both rows. A namespace the replay never saw cannot be listed,
- * so the index's blocks of one are not read.
+ * naming the namespace, the seq and both rows; a namespace the index holds blocks of and the
+ * replay never saw is one too.
  */
 export class LinkIndexCheck {
   readonly #log: EventLog;
@@ -69,7 +69,9 @@ export class LinkIndexCheck {
   async finish(): Promise<void> {
     this.#checkedUpTo = this.#through; // every event through it has been added by now
     await this.#compareAdded();
-    for (const namespace of this.#stored.keys()) {
+    // The namespaces the replay saw, then any other the index holds blocks of: no event gave those.
+    const namespaces = new Set([...this.#stored.keys(), ...await this.#log.indexGroups(LINK_INDEX)]);
+    for (const namespace of namespaces) {
       this.#compare(namespace, { events: [], links: [], hosts: [] }, await this.#storedThrough(namespace, this.#through));
     }
   }

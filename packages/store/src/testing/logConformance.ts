@@ -310,9 +310,11 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
       assert.strictEqual(await log.indexedThrough('links/p1'), 0);
       assert.strictEqual((await failure(log.putIndexBlocks('links/p1', 1, 3, [{ group: 'a', seq: 1, value: bytes(1) }]))).code, 'STORE_INDEX_REJECTED');
       assert.deepStrictEqual(await log.indexBlocks('links/p1', 'a'), []);
+      assert.deepStrictEqual(await log.indexGroups('links/p1'), []);
       return;
     }
     assert.strictEqual(await log.indexedThrough('links/p1'), 0);
+    assert.deepStrictEqual(await log.indexGroups('links/p1'), []);
     await log.putIndexBlocks('links/p1', 1, 3, [{ group: 'a', seq: 1, value: bytes(1) }, { group: 'b', seq: 2, value: bytes(2) }, { group: 'a', seq: 3, value: bytes(3) }]);
     await log.putIndexBlocks('links/p1', 4, 6, [{ group: 'a', seq: 5, value: bytes(5) }]);
     assert.strictEqual(await log.indexedThrough('links/p1'), 6);
@@ -322,6 +324,8 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'b')), [[2, [2]]]);
     assert.deepStrictEqual(await log.indexBlocks('links/p1', 'c'), []);
     assert.deepStrictEqual(await log.indexBlocks('links/p2', 'a'), []);
+    assert.deepStrictEqual(await log.indexGroups('links/p1'), ['a', 'b'], 'each group that holds a block, once');
+    assert.deepStrictEqual(await log.indexGroups('links/p2'), []);
     await log.append(addedRange(7, 1));
     await log.putIndexBlocks('links/p1', 7, 7, [{ group: 'a', seq: 5, value: bytes(5, 7) }]);
     assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1', 'a')), [[1, [1]], [3, [3]], [5, [5, 7]]], 'a block written again is replaced');
@@ -342,7 +346,9 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.strictEqual(await log.indexedThrough('links/p1'), 0);
     assert.deepStrictEqual(await log.indexBlocks('links/p1', 'a'), []);
     assert.deepStrictEqual(await log.indexBlocks('links/p1', 'b'), []);
+    assert.deepStrictEqual(await log.indexGroups('links/p1'), []);
     assert.strictEqual(await log.indexedThrough('links/p1x'), 4, 'an index whose name starts the same is another index');
+    assert.deepStrictEqual(await log.indexGroups('links/p1x'), ['a']);
     assert.deepStrictEqual(blocksOf(await log.indexBlocks('links/p1x', 'a')), [[1, [9]]]);
     assert.strictEqual(log.lastSeq, 4, 'the events are untouched');
     assert.strictEqual((await failure(log.putIndexBlocks('links/p1', 3, 4, [{ group: 'a', seq: 3, value: bytes(3) }]))).code, 'STORE_INDEX_REJECTED', 'the next blocks start at seq 1');
