@@ -54,7 +54,7 @@ export const PROGRAM = {
   name: 'meshfold',
   version: '0.1.0',
   description: 'Event-sourced projection of Istio ServiceEntry/WorkloadEntry streams into endpoints and associations.',
-  options: [{ flags: '--log', description: 'Directory of the event log (LevelDB)' }] as readonly OptionSpec[],
+  options: [{ flags: '--log', description: 'The event log: a directory (LevelDB), or nats://host:port[,host:port…]/STREAM (JetStream)' }] as readonly OptionSpec[],
 } as const;
 
 /** `--serve`'s listening options, the same for record and watch. */
