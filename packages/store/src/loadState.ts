@@ -30,7 +30,7 @@ export async function loadState(log: EventLog, seq: number, options: LoadStateOp
 
 /** Objects a replay holds before it applies their net changes, so memory stays bounded. */
 const MAX_PENDING = 65_536;
-/** Beyond this many events, a replay keeps each object's last seq rather than its bytes. */
+/** Beyond this many events, a replay keeps each object's last seq rather than its object. */
 const KEEP_SEQS_BEYOND = 20_000;
 
 /**
