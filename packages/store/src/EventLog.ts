@@ -61,6 +61,11 @@ export interface LogCapabilities {
    * readers then work from the events alone (`history` the slower way).
    */
   readonly derivedIndexes: boolean;
+  /**
+   * Reads are served from this process's own storage, so `getMany` of thousands of seqs is one
+   * cheap call. False for JetStream, where each seq is a request the server answers.
+   */
+  readonly localReads: boolean;
 }
 
 /**

@@ -133,7 +133,7 @@ export class JetStreamEventLog implements EventLog {
   }
 
   get capabilities(): LogCapabilities {
-    return { backend: 'jetstream', durable: true, sharedReaders: true, derivedIndexes: false };
+    return { backend: 'jetstream', durable: true, sharedReaders: true, derivedIndexes: false, localReads: false };
   }
 
   get lastSeq(): number {

@@ -121,7 +121,7 @@ export class LevelEventLog implements EventLog {
 
   get capabilities(): LogCapabilities {
     const backend = this.#db instanceof MemoryLevel ? 'memory' : 'leveldb';
-    return { backend, durable: backend === 'leveldb', sharedReaders: false, derivedIndexes: true };
+    return { backend, durable: backend === 'leveldb', sharedReaders: false, derivedIndexes: true, localReads: true };
   }
 
   /** One process owns a LevelDB log, so the last seq it knows is the last there is. */

@@ -30,21 +30,23 @@ export async function loadState(log: EventLog, seq: number, options: LoadStateOp
 
 /** Objects a replay holds before it applies their net changes, so memory stays bounded. */
 const MAX_PENDING = 65_536;
-/** Beyond this many events, a replay keeps each object's last seq rather than its object. */
+/** Beyond this many events, a replay of a log with `localReads` keeps each object's last seq rather than its object. */
 const KEEP_SEQS_BEYOND = 20_000;
 
 /**
  * Applies events `projector.seq + 1 .. to` onto `projector` by their net effect (one change per
  * object, see BulkReplay); events the fold refuses are reported, in order.
- * What is held for each object until then: its last event's object, as read, on a short replay
- * (a time travel's tail: holding the bytes instead meant decoding each object a second time at
- * commit), its last seq on a long one, whose few thousand objects are then read again in one
- * `getMany` — holding a million events' worth of decoded events cost more garbage collection.
+ * What is held for each object until then: its last event's object, as read — except on a long
+ * replay of a log whose reads are local, which holds its last seq and reads the few thousand
+ * objects again in one `getMany`: through a million events, that cost LevelDB less time than
+ * holding the objects (more garbage collection). Holding the bytes instead meant decoding each
+ * object a second time. On JetStream, where `getMany` is a request per seq, holding the objects
+ * is the faster of the two.
  */
 export async function replayOnto(log: EventLog, projector: Projector, to: number, options: LoadStateOptions = {}): Promise<Projector> {
   const start = projector.seq;
   const bulk = projector.bulkReplay();
-  const keepSeqs = to - start > KEEP_SEQS_BEYOND;
+  const keepSeqs = log.capabilities.localReads && to - start > KEEP_SEQS_BEYOND;
   const checked = checkedCursor(log.checkedRanges, PROJECTOR_VERSION);
   for await (const events of log.readBatches({ from: start + 1, to })) {
     for (const event of events) addOrReport(bulk, event, checked(event.seq), keepSeqs ? event.seq : event.object, options);

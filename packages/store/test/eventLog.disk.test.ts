@@ -29,7 +29,7 @@ test('a log reopened by a new EventLog.openDir keeps its events', async () => {
     await first.close();
     const second = await EventLog.openDir(dir.path);
     assert.is(second.lastSeq, 3);
-    assert.equal(second.capabilities, { backend: 'leveldb', durable: true, sharedReaders: false, derivedIndexes: true });
+    assert.equal(second.capabilities, { backend: 'leveldb', durable: true, sharedReaders: false, derivedIndexes: true, localReads: true });
     assert.equal((await collect(second.read())).map((event) => event.object.metadata.name), ['we-1', 'we-2', 'we-3']);
     await second.close();
   } finally {

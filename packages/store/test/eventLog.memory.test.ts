@@ -27,7 +27,7 @@ test('openMemory gives independent, open logs', async () => {
   const one = await EventLog.openMemory();
   const two = await EventLog.openMemory();
   assert.is(one.status, 'open');
-  assert.equal(one.capabilities, { backend: 'memory', durable: false, sharedReaders: false, derivedIndexes: true });
+  assert.equal(one.capabilities, { backend: 'memory', durable: false, sharedReaders: false, derivedIndexes: true, localReads: true });
   await one.append(addedRange(1, 2));
   assert.is(one.lastSeq, 2);
   assert.is(two.lastSeq, 0);

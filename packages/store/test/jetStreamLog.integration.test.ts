@@ -164,7 +164,7 @@ test('a batch a dead writer left unfinished is invisible, and the next writer vo
 test('EventLog.open takes a nats:// location', async (context) => {
   const log = await EventLog.open(`${context.server.url}/${fresh()}`);
   context.logs.push(log);
-  assert.is(log.capabilities.backend, 'jetstream');
+  assert.equal(log.capabilities, { backend: 'jetstream', durable: true, sharedReaders: true, derivedIndexes: false, localReads: false });
   assert.equal(await log.append(addedRange(1, 1)), [1]);
 });
 
