@@ -8,7 +8,7 @@ import { appendOperations } from './appendOperations.js';
 import { decodeEvent } from './eventCodec.js';
 import type { AppendOptions, EventLog, EventLogOptions, LogCapabilities, LogStatus, ReadRange } from './EventLog.js';
 import type { IndexBlock } from './IndexBlock.js';
-import { checkIndexPart, groupOfIndexBlockKey, indexBlockKey, indexKeyRange, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
+import { checkIndexPart, groupsOfIndexBlockKeys, indexBlockKey, indexKeyRange, indexThroughKey, seqOfIndexBlockKey } from './indexKeys.js';
 import { inSeqOrder } from './inSeqOrder.js';
 import { keyspaces, type BatchOperation, type Keyspaces, type LevelDatabase } from './keyspaces.js';
 import { writeBatch } from './writeBatch.js';
@@ -416,14 +416,7 @@ export class LevelEventLog implements EventLog {
     const { indexes } = this.#requireOpen('indexGroups');
     const where = `${this.#name}: index ${name}`;
     checkIndexPart('name', name, where);
-    const keys = await withStoreErrors(where, () => indexes.keys(indexKeyRange(name)).all());
-    const groups: string[] = [];
-    // Keys come sorted, so each group's blocks are one run of them.
-    for (const key of keys) {
-      const group = groupOfIndexBlockKey(name, key);
-      if (group !== groups.at(-1)) groups.push(group);
-    }
-    return groups;
+    return groupsOfIndexBlockKeys(name, await withStoreErrors(where, () => indexes.keys(indexKeyRange(name)).all()));
   }
 
   #requireWritable(operation: string): void {

@@ -22,9 +22,18 @@ export function indexKeyRange(name: string): { gte: Uint8Array; lt: Uint8Array }
   return { gte: encoder.encode(`${name}\0`), lt: encoder.encode(`${name}\u0001`) };
 }
 
-/** The group of a block key of the index `name` (see {@link indexBlockKey}). */
-export function groupOfIndexBlockKey(name: string, key: Uint8Array): string {
-  return decoder.decode(key.subarray(encoder.encode(name).length + 1, key.length - SEQ_KEY_BYTES - 1));
+/**
+ * The groups of the block keys of the index `name` (as a scan of {@link indexKeyRange} gives
+ * them, in key order), each once: a group's blocks are one run of keys.
+ */
+export function groupsOfIndexBlockKeys(name: string, keys: readonly Uint8Array[]): string[] {
+  const start = encoder.encode(name).length + 1;
+  const groups: string[] = [];
+  for (const key of keys) {
+    const group = decoder.decode(key.subarray(start, key.length - SEQ_KEY_BYTES - 1));
+    if (group !== groups.at(-1)) groups.push(group);
+  }
+  return groups;
 }
 
 export function seqOfIndexBlockKey(key: Uint8Array): number {

@@ -58,10 +58,10 @@ export async function replayOnto(log: EventLog, projector: Projector, to: number
 }
 
 async function commit(log: EventLog, bulk: BulkReplay, keepSeqs: boolean): Promise<void> {
-  let restore = (kept: unknown) => kept as KubeObject;
+  // Held as seqs, the objects are read again; held as objects, BulkReplay takes them as they are.
+  let restore: ((kept: unknown) => KubeObject) | undefined;
   if (keepSeqs) {
-    const seqs = bulk.kept() as number[];
-    const events = await log.getMany(seqs);
+    const events = await log.getMany(bulk.kept() as number[]);
     const bySeq = new Map(events.map((event) => [event.seq, event.object]));
     restore = (kept) => bySeq.get(kept as number)!;
   }
