@@ -2,7 +2,7 @@
 // show cheaply: a write that fails (a full disk) and, later, the clock events are stamped with.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMeshfoldError, objectsOf, Projector, PROJECTOR_VERSION, type LoggedEvent, type ProjectorSnapshot } from '@meshfold/core';
-import { EventLog, LevelEventLog, loadState, replayOnto } from '@meshfold/store';
+import { EventLog, LevelEventLog, loadState, ProjectedLog, replayOnto } from '@meshfold/store';
 import { MemoryLevel } from 'memory-level';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -157,6 +157,34 @@ test('the fold thread writes deltas between full snapshots: the state loads at e
     assert.match((refused as Error).message, `snapshot at seq ${delta.seq}`);
   } finally {
     await log.close();
+  }
+});
+
+test('the fold thread snapshots at the seqs ProjectedLog does, mid-batch, with the same contents', async () => {
+  const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
+  const lines = [
+    ...Array.from({ length: 9 }, (_, i) => workloadEntry(`w${i}`)),
+    ...Array.from({ length: 14 }, (_, i) => relabel(`w${i % 3}`, i % 2 === 0 ? 'orders' : 'payments')),
+  ];
+  const threaded = await EventLog.openMemory();
+  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
+  // Batches of 10 events, a snapshot every 4: most snapshots fall inside a batch.
+  assert.is(await record([], { log: 'memory', openLog: async () => threaded, snapshotEvery: 4, batch: 10 }, io), 0, io.stderr);
+  await threaded.open();
+  const inProcess = await EventLog.openMemory();
+  const projected = await ProjectedLog.open(inProcess, { snapshotEvery: 4 });
+  for (let i = 0; i < lines.length; i += 10) await projected.record(lines.slice(i, i + 10) as Parameters<ProjectedLog['record']>[0]);
+  try {
+    const snapshots = async (log: EventLog) => Promise.all((await log.listSnapshots()).map(async ({ seq }) => {
+      const { hash, state } = (await log.snapshotAtOrBefore(seq, PROJECTOR_VERSION))!;
+      return { seq, hash, base: (state as ProjectorSnapshot).base };
+    }));
+    const taken = await snapshots(threaded);
+    assert.equal(taken.map((s) => s.seq), [4, 8, 12, 16, 20, 23], 'every 4 events, and one at the end of the recording');
+    assert.equal(taken.slice(0, -1), await snapshots(inProcess));
+  } finally {
+    await threaded.close();
+    await inProcess.close();
   }
 });
 

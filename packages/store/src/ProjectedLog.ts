@@ -1,17 +1,17 @@
 import {
-  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type ApplyResult, type Delta,
+  isMeshfoldError, MeshfoldError, Projector, PROJECTOR_VERSION, type ApplyResult, type Delta, type ProjectorSnapshot,
 } from '@meshfold/core';
 import type { EventLog } from './EventLog.js';
 import type { AppendEvent } from './planAppend.js';
 import { loadState, type LoadStateOptions } from './loadState.js';
-import { snapshotSpacing } from './snapshotSpacing.js';
+import { DEFAULT_SNAPSHOT_EVERY, snapshotSpacing } from './snapshotSpacing.js';
 import { SnapshotChain } from './SnapshotChain.js';
 
 /** Options of `ProjectedLog.open`: when to snapshot, whether to compute endpoint deltas, and how to load. */
 export interface ProjectedLogOptions extends LoadStateOptions {
   /**
-   * Write a snapshot once this many events have been appended since the last one, or an eighth
-   * of the number of live objects if that is more. Default: 1000.
+   * Snapshot the state at every seq this many events after the last snapshot (within a batch
+   * too), or further apart for a large mesh: see `snapshotSpacing`. Default: `DEFAULT_SNAPSHOT_EVERY`.
    */
   snapshotEvery?: number;
   /**
@@ -43,8 +43,8 @@ export interface RecordResult {
 
 /**
  * A log with its projection kept current: `record` validates each event against the live state,
- * appends only the valid ones (one atomic batch) and snapshots every `snapshotEvery` events (or
- * every eighth of the live objects' count, when that is more).
+ * appends only the valid ones (one atomic batch) and snapshots every `snapshotEvery` events (see
+ * `snapshotSpacing`), at the seq the count is reached, written after the batch.
  */
 export class ProjectedLog {
   readonly log: EventLog;
@@ -59,7 +59,7 @@ export class ProjectedLog {
   private constructor(log: EventLog, projector: Projector, options: ProjectedLogOptions) {
     this.log = log;
     this.projector = projector;
-    this.#snapshotEvery = options.snapshotEvery ?? 1000;
+    this.#snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     this.#deltas = options.deltas ?? false;
     this.#onApplied = options.onApplied;
     this.#sinceSnapshot = 0;
@@ -77,6 +77,8 @@ export class ProjectedLog {
   async record(events: readonly AppendEvent[]): Promise<RecordResult> {
     const accepted: AppendEvent[] = [];
     const result: RecordResult = { seqs: [], deltas: [], rejected: [], notices: [] };
+    // Taken as the fold reaches their seqs, written once the events they follow are.
+    const due: ProjectorSnapshot[] = [];
     events.forEach((event, index) => {
       try {
         const seq = this.log.lastSeq + accepted.length + 1;
@@ -86,26 +88,29 @@ export class ProjectedLog {
         if (applied.change) this.#chain.touch(applied.change.key);
         result.deltas.push(...applied.deltas);
         if (applied.notice) result.notices.push({ seq: applied.seq, ...applied.notice });
+        if (++this.#sinceSnapshot >= snapshotSpacing(this.projector.state, this.#snapshotEvery)) due.push(this.#take());
       } catch (err) {
         if (!isMeshfoldError(err)) throw err;
         result.rejected.push({ index, error: err });
       }
     });
     if (accepted.length > 0) result.seqs.push(...await this.log.append(accepted, { checkedBy: PROJECTOR_VERSION }));
-    this.#sinceSnapshot += accepted.length;
-    if (this.#sinceSnapshot >= this.#snapshotSpacing()) await this.snapshot();
+    for (const state of due) await this.#put(state);
     return result;
-  }
-
-  #snapshotSpacing(): number {
-    return snapshotSpacing(this.projector.state, this.#snapshotEvery);
   }
 
   /** Snapshots the current state now. */
   async snapshot(): Promise<void> {
     if (this.projector.seq === 0) return;
-    const state = this.#chain.take(this.projector);
-    await this.log.putSnapshot(this.projector.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+    await this.#put(this.#take());
+  }
+
+  #take(): ProjectorSnapshot {
     this.#sinceSnapshot = 0;
+    return this.#chain.take(this.projector);
+  }
+
+  async #put(state: ProjectorSnapshot): Promise<void> {
+    await this.log.putSnapshot(state.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Projector, PROJECTOR_VERSION, type WatchEvent } from '@meshfold/core';
-import { EventLog, loadState, ProjectedLog, type StoreReport } from '../src/index.js';
+import { EventLog, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
 import { labelled, selectingService } from './support/selection.js';
 
 const we = (name: string, app: string): WatchEvent => labelled(name, app);
@@ -85,12 +85,23 @@ test('appends record which seqs a projector version checked, across reopening', 
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('snapshots are spaced snapshotEvery events apart, or an eighth of the live objects when that is more', async () => {
+test('snapshots are taken at the seq the spacing is reached, within a batch too', async () => {
+  const log = await EventLog.openMemory();
+  const projected = await ProjectedLog.open(log, { snapshotEvery: 3 });
+  await projected.record(Array.from({ length: 10 }, (_, i) => we(`w${i}`, 'a')));
+  assert.equal((await log.listSnapshots()).map((s) => s.seq), [3, 6, 9]);
+  // Each is the state at its own seq, not at the end of the batch.
+  for (const seq of [3, 6, 9]) assert.is((await loadState(log, seq)).hash(), (await replayOnto(log, new Projector(), seq)).hash(), `at seq ${seq}`);
+  await log.close();
+});
+
+test('snapshots are spaced snapshotEvery events apart, or a 32nd of the live objects when that is more', async () => {
   const log = await EventLog.openMemory();
   const projected = await ProjectedLog.open(log, { snapshotEvery: 1 });
-  for (let i = 1; i <= 20; i++) await projected.record([we(`w${i}`, 'a')]);
-  // Up to 8 live objects a snapshot per event; then every ceil(live / 8) events: 10, 12, 14, 16, 19.
-  assert.equal((await log.listSnapshots()).map((s) => s.seq), [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 19]);
+  for (let i = 1; i <= 70; i++) await projected.record([we(`w${i}`, 'a')]);
+  // Up to 32 live objects a snapshot per event; then every ceil(live / 32) events.
+  const expected = [...Array.from({ length: 32 }, (_, i) => i + 1), ...Array.from({ length: 16 }, (_, i) => 34 + 2 * i), 67, 70];
+  assert.equal((await log.listSnapshots()).map((s) => s.seq), expected);
   await log.close();
 });
 

@@ -24,7 +24,7 @@ export interface LinkBlocks { from: number; through: number; blocks: IndexBlock[
 
 /** What the fold thread answers, in the order it was asked. */
 export type FromFoldThread =
-  | { kind: 'folded'; notices: (Notice & { seq: number })[]; snapshot?: TakenSnapshot; links?: LinkBlocks }
+  | { kind: 'folded'; notices: (Notice & { seq: number })[]; snapshots: TakenSnapshot[]; links?: LinkBlocks }
   | { kind: 'snapshot'; snapshot?: TakenSnapshot }
   | { kind: 'failed'; message: string };
 
@@ -149,7 +149,7 @@ export class FoldWorker {
     }
     this.#unfolded--;
     for (const notice of message.notices) this.#onNotice(notice);
-    if (message.snapshot) this.#write(message.snapshot);
+    for (const snapshot of message.snapshots) this.#write(snapshot);
     if (message.links) this.#writeLinks(message.links);
     const wake = this.#wake;
     this.#wake = undefined;

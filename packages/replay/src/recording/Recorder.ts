@@ -1,5 +1,5 @@
 import { identityOf, isMeshfoldError, MeshfoldError, objectsOf, recordKey, type KubeObject, type ObjectRecord } from '@meshfold/core';
-import { ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, ProjectedLog, type AppendEvent, type EventLog, type RecordResult } from '@meshfold/store';
 import type { InputItem } from '@meshfold/core';
 import { FoldWorker } from './FoldWorker.js';
 import { keepsLinkIndex } from '../linkIndex/keepsLinkIndex.js';
@@ -7,7 +7,7 @@ import { LinkBlockBuilder } from '../linkIndex/LinkBlockBuilder.js';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
 
 export interface RecorderOptions {
-  /** See ProjectedLog. Default 1000. */
+  /** See ProjectedLog. Default `DEFAULT_SNAPSHOT_EVERY`. */
   snapshotEvery?: number;
   /** Events held before they are appended as one batch. Default 1000. */
   batch?: number;
@@ -91,7 +91,7 @@ export class Recorder {
   }
 
   static async open(log: EventLog, options: RecorderOptions): Promise<Recorder> {
-    const snapshotEvery = options.snapshotEvery ?? 1000;
+    const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     // Folding in a worker, the worker keeps the link index; here, this thread does, from ProjectedLog's fold.
     const links = !options.foldInWorker && await keepsLinkIndex(log) ? new LinkBlockBuilder() : undefined;
     const projected = options.foldInWorker

@@ -5,13 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Projector, type WatchEvent } from '@meshfold/core';
-import { SnapshotChain, snapshotSpacing } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, SnapshotChain, snapshotSpacing } from '@meshfold/store';
 import { LinkBlockBuilder } from '../linkIndex/LinkBlockBuilder.js';
 import type { FromFoldThread, TakenSnapshot, ToFoldThread } from './FoldWorker.js';
 
 const port = parentPort!;
 let projector = new Projector();
-let snapshotEvery = 1000;
+let snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
 let sinceSnapshot = 0;
 let chain = new SnapshotChain();
 /** Set when the log's link index is to be kept: it covers every seq before the first one folded here. */
@@ -34,6 +34,7 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
     case 'events': {
       const { texts } = message;
       const notices: (FromFoldThread & { kind: 'folded' })['notices'] = [];
+      const snapshots: TakenSnapshot[] = [];
       texts.forEach((text, i) => {
         const event = JSON.parse(text) as WatchEvent;
         const seq = message.firstSeq + i;
@@ -41,12 +42,12 @@ function answer(message: ToFoldThread): FromFoldThread | undefined {
         if (applied.notice) notices.push({ seq, ...applied.notice });
         if (applied.change) chain.touch(applied.change.key);
         links?.add(seq, event, applied);
+        // At the very seq ProjectedLog would take it: the same rule, event by event.
+        if (++sinceSnapshot >= snapshotSpacing(projector.state, snapshotEvery)) snapshots.push(take());
       });
-      sinceSnapshot += texts.length;
-      const due = sinceSnapshot >= snapshotSpacing(projector.state, snapshotEvery);
       const through = message.firstSeq + texts.length - 1;
       return {
-        kind: 'folded', notices, ...(due && { snapshot: take() }),
+        kind: 'folded', notices, snapshots,
         ...(links && { links: { from: message.firstSeq, through, blocks: links.take() } }),
       };
     }

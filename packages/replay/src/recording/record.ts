@@ -1,5 +1,5 @@
 import { isMeshfoldError, MeshfoldError, readInputBatches, type InputItem } from '@meshfold/core';
-import { EventLog } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, EventLog } from '@meshfold/store';
 import { inputChunks, openInput } from './inputChunks.js';
 import type { Io } from '../io/Io.js';
 import { requireLogDir, withLog } from '../io/openLog.js';
@@ -59,7 +59,7 @@ export async function record(files: string[], options: RecordOptions, io: Io): P
     }
     const bar = progress('record', io.interactive ? process.stderr : ({ isTTY: false } as NodeJS.WriteStream));
     const recorder = await Recorder.open(log, {
-      snapshotEvery: options.snapshotEvery ?? 1000,
+      snapshotEvery: options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
       batch: options.batch ?? 1000,
       verbose: Boolean(options.verbose),
       // A relist compares the set with the state, which a worker's fold keeps out of reach.

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MeshfoldError, readInput, type InputItem } from '@meshfold/core';
-import { EventLog } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, EventLog } from '@meshfold/store';
 import type { Io } from '../io/Io.js';
 import { requireLogDir, withLog } from '../io/openLog.js';
 import { Channel } from './Channel.js';
@@ -56,7 +56,7 @@ export async function watch(options: WatchOptions, io: Io): Promise<number> {
       status.print(`meshfold inspector at ${inspector.url} (following this log)\n`);
     }
     const recorder = await Recorder.open(log, {
-      snapshotEvery: options.snapshotEvery ?? 1000,
+      snapshotEvery: options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
       verbose: Boolean(options.verbose),
       ...(options.now && { now: options.now }),
       err: (text) => status.print(text),
