@@ -137,7 +137,7 @@ async function recordAndReplay(logDir: string) {
 }
 
 async function timeTravel(logDir: string) {
-  say(`timeTravel: state at ${size.travels} random seqs (snapshots every 1000 events), then at ${size.travelsWithout} without snapshots, in a process of its own`);
+  say(`timeTravel: state at ${size.travels} random seqs (a snapshot every 500 events, the default), then at ${size.travelsWithout} without snapshots, in a process of its own`);
   return timeTravelIn(logDir, size.travels, size.travelsWithout);
 }
 
