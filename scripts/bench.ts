@@ -22,6 +22,7 @@ import { churnEvents, kubectlJson } from './lib/scenario.js';
 import { jetStream } from './lib/bench/jetStreamSection.js';
 import { MESHFOLD_BIN } from './lib/bench/meshfoldBin.js';
 import { timeTravelIn } from './lib/bench/timeTravelIn.js';
+import { SERVING_HEAP } from '@meshfold/replay';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -142,9 +143,9 @@ async function timeTravel(logDir: string) {
 }
 
 async function history(logDir: string) {
-  say(`history: ${size.histories} random objects of the churn log, as /api/history answers, then ${size.historiesWithout} without the link index, in a process of its own`);
+  say(`history: ${size.histories} random objects of the churn log, as /api/history answers, then ${size.historiesWithout} without the link index, in a process of its own with serve's young generation`);
   const child = fileURLToPath(new URL('./historyChild.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [child, logDir, String(size.histories), String(size.historiesWithout)], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, [`--max-semi-space-size=${SERVING_HEAP.semiSpaceMb}`, child, logDir, String(size.histories), String(size.historiesWithout)], { maxBuffer: 1 << 20 });
   type Figures = { p50Ms: number; p99Ms: number; objects: number; meanEntries: number };
   return JSON.parse(stdout) as Figures & { withoutLinkIndex: Figures };
 }

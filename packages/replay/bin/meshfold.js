@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The CLI is compiled TypeScript; `npm install` builds it (the root `prepare` script).
-import { respawnForRecording } from '../dist/src/cli/respawnForRecording.js';
+import { respawnWithHeap } from '../dist/src/cli/respawnWithHeap.js';
 
 const argv = process.argv.slice(2);
-// A recording command runs in a child process with a larger young generation (see there).
-const respawned = respawnForRecording(argv);
+// A recording command, and serve, run in a child process with a larger young generation (see there).
+const respawned = respawnWithHeap(argv);
 if (respawned) {
   process.exitCode = await respawned;
 } else {

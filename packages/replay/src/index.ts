@@ -13,6 +13,8 @@ export { diffStates, type StateDiff, type StatePoint } from './queries/diffState
 export { explainAssociation, type Reason } from './queries/explainAssociation.js';
 export { explainAt, type WhyAnswer } from './queries/explainAt.js';
 export { historyJson, type HistoryEntry, type HistoryOptions } from './queries/historyJson.js';
+/** The young generation `meshfold serve` runs with, for an embedder serving history the same way. */
+export { SERVING_HEAP } from './serve/servingHeap.js';
 export { indexLinks } from './linkIndex/indexLinks.js';
 export { parseDump, readDump, type ProxyDump, type DumpCluster, type DumpEndpoint, type DumpFormat } from './check/readDump.js';
 export { checkDump, type CheckReport } from './check/checkDump.js';

@@ -134,7 +134,7 @@ test('record whose process is killed with SIGKILL does not leave its respawned r
       }
     }
     assert.equal(logged, ['w1', 'w2', 'w3'], 'the events read before the parent died are in the log');
-    assert.match(stderr, 'the process that started this recorder is gone: stopping as on SIGHUP');
+    assert.match(stderr, 'the process that started this one is gone: stopping as on SIGHUP');
   } finally {
     await writer.close(); // the end of its input stops a recorder left running
     await dir.remove();

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 
 /**
- * The environment variable that marks a recorder started by `respawnForRecording`: its parent
+ * The environment variable that marks a recorder started by `respawnWithHeap`: its parent
  * relays the stop signals it receives over the IPC channel.
  */
 export const SIGNAL_RELAY_ENV = 'MESHFOLD_SIGNAL_RELAY';
@@ -25,7 +25,7 @@ export function onRelayedSignal(listener: Listener): () => void {
 }
 
 /**
- * Starts taking the relayed signals, in a recorder `respawnForRecording` started (from its first
+ * Starts taking the relayed signals, in a recorder `respawnWithHeap` started (from its first
  * moment: a signal relayed before the recording installs its handlers must still end it).
  */
 export function listenForRelayedSignals(): void {
@@ -39,7 +39,7 @@ export function listenForRelayedSignals(): void {
     // to stop this recorder, which would go on holding the log's lock. Its parent's end, as a
     // terminal's hangup is: a SIGHUP, so what was read is appended and the summary printed.
     process.on('disconnect', () => {
-      process.stderr.write('the process that started this recorder is gone: stopping as on SIGHUP\n');
+      process.stderr.write('the process that started this one is gone: stopping as on SIGHUP\n');
       deliver('SIGHUP');
     });
     // The channel only carries relayed signals: it must not keep the recorder alive.

@@ -19,7 +19,7 @@ export interface StopSignals {
  * at once (status 128 + signal number), as a user pressing Ctrl-C twice expects; appends are
  * atomic batches, so that loses at most the batch being written, never half of one.
  *
- * In a recorder respawned for its young generation (respawnForRecording) the parent relays the
+ * In a recorder respawned for its young generation (respawnWithHeap) the parent relays the
  * signals it receives, and a signal sent to the whole process group (Ctrl-C in a terminal, a
  * service manager stopping the group) arrives both directly and relayed: each signal counts as
  * often as the more frequent of the two paths brought it, so one Ctrl-C is one stop, not two.

@@ -1,13 +1,22 @@
 import type { EventLog } from '@meshfold/store';
 import type { Io } from '../../io/Io.js';
+import { SIGNAL_RELAY_ENV } from '../../recording/relayedSignals.js';
 import { startInspector, type InspectorOptions } from '../../serve/startInspector.js';
-import { untilSignal } from '../untilSignal.js';
+import { stopSignals } from '../../recording/stopSignals.js';
 
-/** `meshfold serve`: the inspector over an open log until SIGINT or SIGTERM. */
+/**
+ * `meshfold serve`: the inspector over an open log until SIGINT or SIGTERM. Respawned for its
+ * young generation (respawnWithHeap), it gets a Ctrl-C both directly and relayed: stopSignals
+ * counts that as one stop, and a second one exits at once.
+ */
 export async function serve(log: EventLog, options: InspectorOptions, io: Io): Promise<number> {
   const inspector = await startInspector(log, { ...options, warn: (text) => io.err(text) });
   io.out(`meshfold inspector at ${inspector.url}${options.follow ? ' (following the log)' : ''}; Ctrl-C to stop\n`);
-  await untilSignal();
+  const stop = stopSignals(['SIGINT', 'SIGTERM']);
+  await stop.stopped;
   await inspector.close();
+  // A respawned serve closes faster than its parent's relayed copy of a Ctrl-C may arrive, and a
+  // relayed signal nobody listens to is raised on the process: its handlers stay until it exits.
+  if (process.env[SIGNAL_RELAY_ENV] !== '1') stop.dispose();
   return 0;
 }

@@ -3,32 +3,44 @@ import { constants } from 'node:os';
 import { listenForRelayedSignals, SIGNAL_RELAY_ENV } from '../recording/relayedSignals.js';
 import { RECORDING_HEAP } from '../recording/recordingHeap.js';
 import { STOP_SIGNALS } from '../recording/stopSignals.js';
-
-/** The commands that record, whose main thread parses, checks, encodes and appends every event. */
-const RECORDING_COMMANDS: readonly string[] = ['record', 'watch'];
+import { SERVING_HEAP } from '../serve/servingHeap.js';
 
 /**
- * A recording command runs in a child Node process started with RECORDING_HEAP's semi-space:
+ * The semi-space (MB) of the commands that run long and allocate per event or per request: the
+ * recording ones, whose main thread parses, checks, encodes and appends every event, and serve,
+ * whose history answers build and drop their working sets (see the two heap constants).
+ */
+const SEMI_SPACE_MB_OF_COMMAND: Readonly<Record<string, number>> = {
+  record: RECORDING_HEAP.semiSpaceMb,
+  watch: RECORDING_HEAP.semiSpaceMb,
+  serve: SERVING_HEAP.semiSpaceMb,
+};
+
+/**
+ * Such a command runs in a child Node process started with its semi-space:
  * the young generation is fixed when V8 starts, so it cannot be set from inside the process (and
  * `NODE_OPTIONS` may not name it for every user). Not when the process already chose a semi-space
  * size itself (`node --max-semi-space-size=…`, or in `NODE_OPTIONS`), nor under a debugger.
+ * A stop signal relayed to a child with no listener for relayed signals (serve) is raised on it
+ * (see onRelayedSignal), so it stops as it would run directly.
  *
  * Returns undefined when this process is to run the command itself, or the child's exit status.
  * The child shares stdin, stdout and stderr; the stop signals this process receives are relayed
  * to it (see onRelayedSignal), so it stops as a recorder run directly does; a child killed by a
  * signal makes this process die of the same one.
  */
-export function respawnForRecording(argv: readonly string[]): Promise<number> | undefined {
+export function respawnWithHeap(argv: readonly string[]): Promise<number> | undefined {
   if (process.env[SIGNAL_RELAY_ENV] === '1') {
     listenForRelayedSignals();
     return undefined;
   }
-  if (!RECORDING_COMMANDS.includes(argv[0] ?? '')) return undefined;
+  const semiSpaceMb = Object.hasOwn(SEMI_SPACE_MB_OF_COMMAND, argv[0] ?? '') ? SEMI_SPACE_MB_OF_COMMAND[argv[0]!] : undefined;
+  if (semiSpaceMb === undefined) return undefined;
   const chosen = (flags: readonly string[]) => flags.some((f) => /^--max[-_]semi[-_]space[-_]size\b/.test(f));
   if (chosen(process.execArgv) || chosen((process.env.NODE_OPTIONS ?? '').split(/\s+/))) return undefined;
-  // Someone debugging this process (`node --inspect-brk`) means to step through the recording itself.
+  // Someone debugging this process (`node --inspect-brk`) means to step through the command itself.
   if (process.execArgv.some((f) => f.startsWith('--inspect'))) return undefined;
-  const child = spawn(process.execPath, [...process.execArgv, `--max-semi-space-size=${RECORDING_HEAP.semiSpaceMb}`, process.argv[1]!, ...argv], {
+  const child = spawn(process.execPath, [...process.execArgv, `--max-semi-space-size=${semiSpaceMb}`, process.argv[1]!, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [SIGNAL_RELAY_ENV]: '1' },
   });
