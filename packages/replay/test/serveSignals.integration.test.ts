@@ -63,4 +63,38 @@ test('serve respawned by the bin stops with status 0 on a SIGTERM to the bin alo
   }
 });
 
+test('serve whose bin is killed with SIGKILL does not outlive it: the respawned server stops and releases the log', async () => {
+  const { log, remove } = await servedLog();
+  let child = '';
+  try {
+    const { parent, url } = await startServe(log);
+    child = execFileSync('pgrep', ['-P', String(parent.pid)]).toString().trim();
+    const exited = once(parent, 'exit'); // not 'close': the server shares its stdout
+    parent.kill('SIGKILL');
+    await exited;
+    for (let waited = 0; ; waited += 100) {
+      let alive = true;
+      try {
+        process.kill(Number(child), 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) break;
+      assert.ok(waited < 20_000, `the server (pid ${child}) still runs 20 s after its parent died`);
+      await sleep(100);
+    }
+    await fetch(url).then(() => assert.unreachable('nothing answers on the port any more'), () => {});
+    const after = await runCli(['verify', '--log', log]);
+    assert.is(after.code, 0, after.stderr);
+  } finally {
+    // A server left running would hold this test's pipes open, and the test run with them.
+    try {
+      if (child) process.kill(Number(child), 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+    await remove();
+  }
+});
+
 test.run();

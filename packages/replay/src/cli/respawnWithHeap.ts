@@ -21,12 +21,10 @@ const SEMI_SPACE_MB_OF_COMMAND: Readonly<Record<string, number>> = {
  * the young generation is fixed when V8 starts, so it cannot be set from inside the process (and
  * `NODE_OPTIONS` may not name it for every user). Not when the process already chose a semi-space
  * size itself (`node --max-semi-space-size=…`, or in `NODE_OPTIONS`), nor under a debugger.
- * A stop signal relayed to a child with no listener for relayed signals (serve) is raised on it
- * (see onRelayedSignal), so it stops as it would run directly.
  *
  * Returns undefined when this process is to run the command itself, or the child's exit status.
  * The child shares stdin, stdout and stderr; the stop signals this process receives are relayed
- * to it (see onRelayedSignal), so it stops as a recorder run directly does; a child killed by a
+ * to it (see onRelayedSignal), so it stops as the command run directly does; a child killed by a
  * signal makes this process die of the same one.
  */
 export function respawnWithHeap(argv: readonly string[]): Promise<number> | undefined {

@@ -5,14 +5,15 @@ import { startInspector, type InspectorOptions } from '../../serve/startInspecto
 import { stopSignals } from '../../recording/stopSignals.js';
 
 /**
- * `meshfold serve`: the inspector over an open log until SIGINT or SIGTERM. Respawned for its
- * young generation (respawnWithHeap), it gets a Ctrl-C both directly and relayed: stopSignals
- * counts that as one stop, and a second one exits at once.
+ * `meshfold serve`: the inspector over an open log until SIGINT, SIGTERM or SIGHUP. Respawned for
+ * its young generation (respawnWithHeap), it gets a Ctrl-C both directly and relayed: stopSignals
+ * counts that as one stop, and a second one exits at once. The end of the process that respawned
+ * it comes as a SIGHUP (see listenForRelayedSignals), so it never outlives that process.
  */
 export async function serve(log: EventLog, options: InspectorOptions, io: Io): Promise<number> {
   const inspector = await startInspector(log, { ...options, warn: (text) => io.err(text) });
   io.out(`meshfold inspector at ${inspector.url}${options.follow ? ' (following the log)' : ''}; Ctrl-C to stop\n`);
-  const stop = stopSignals(['SIGINT', 'SIGTERM']);
+  const stop = stopSignals();
   await stop.stopped;
   await inspector.close();
   // A respawned serve closes faster than its parent's relayed copy of a Ctrl-C may arrive, and a
