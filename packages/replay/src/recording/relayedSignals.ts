@@ -47,8 +47,26 @@ export function listenForRelayedSignals(): void {
   }
 }
 
+/** Relayed copies still to come of signals this process already took directly (see {@link dropRelayedCopies}). */
+const owed = new Map<NodeJS.Signals, number>();
+
+/**
+ * Notes that `count` relayed copies of `signal` are still to come and belong to signals already
+ * handled: a signal sent to the process group reaches this process at once and its parent too,
+ * which relays it later. A command that stopped on the direct one may be done before the copy
+ * arrives; dropped here, the copy neither reaches a later listener nor is raised on the process.
+ */
+export function dropRelayedCopies(signal: NodeJS.Signals, count: number): void {
+  if (count > 0) owed.set(signal, (owed.get(signal) ?? 0) + count);
+}
+
 /** A relayed signal to the listeners, or raised on this process when there is none. */
 function deliver(signal: NodeJS.Signals): void {
+  const copies = owed.get(signal) ?? 0;
+  if (copies > 0) {
+    owed.set(signal, copies - 1);
+    return;
+  }
   if (listeners.size === 0) process.kill(process.pid, signal);
   else for (const l of [...listeners]) l(signal);
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { onRelayedSignal } from './relayedSignals.js';
+import { dropRelayedCopies, onRelayedSignal } from './relayedSignals.js';
 
 /** The signals that end a recording cleanly: Ctrl-C, a service manager's stop, a closed terminal. */
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -51,6 +51,8 @@ export function stopSignals(signals: readonly NodeJS.Signals[] = STOP_SIGNALS): 
     dispose() {
       for (const s of signals) process.off(s, onDirect);
       offRelayed();
+      // The relayed copies of what came directly may still be on their way: they were this stop.
+      for (const s of signals) dropRelayedCopies(s, (direct.get(s) ?? 0) - (relayed.get(s) ?? 0));
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { EventLog } from '@meshfold/store';
 import type { Io } from '../../io/Io.js';
-import { SIGNAL_RELAY_ENV } from '../../recording/relayedSignals.js';
 import { startInspector, type InspectorOptions } from '../../serve/startInspector.js';
 import { stopSignals } from '../../recording/stopSignals.js';
 
@@ -14,10 +13,11 @@ export async function serve(log: EventLog, options: InspectorOptions, io: Io): P
   const inspector = await startInspector(log, { ...options, warn: (text) => io.err(text) });
   io.out(`meshfold inspector at ${inspector.url}${options.follow ? ' (following the log)' : ''}; Ctrl-C to stop\n`);
   const stop = stopSignals();
-  await stop.stopped;
-  await inspector.close();
-  // A respawned serve closes faster than its parent's relayed copy of a Ctrl-C may arrive, and a
-  // relayed signal nobody listens to is raised on the process: its handlers stay until it exits.
-  if (process.env[SIGNAL_RELAY_ENV] !== '1') stop.dispose();
+  try {
+    await stop.stopped;
+    await inspector.close();
+  } finally {
+    stop.dispose();
+  }
   return 0;
 }
