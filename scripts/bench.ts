@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Projector, sizeOf } from '@meshfold/core';
-import { EventLog, replayOnto } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, EventLog, replayOnto } from '@meshfold/store';
 import { Packr } from 'msgpackr';
 import { measureMemory } from './lib/bench/measureMemory.js';
 import { rawReadSeconds, rawWriteAllSeconds, rawWriteSeconds, readRawEvents, readRawLog } from './lib/bench/rawLevel.js';
@@ -138,7 +138,7 @@ async function recordAndReplay(logDir: string) {
 }
 
 async function timeTravel(logDir: string) {
-  say(`timeTravel: state at ${size.travels} random seqs (a snapshot every 500 events, the default), then at ${size.travelsWithout} without snapshots, in a process of its own`);
+  say(`timeTravel: state at ${size.travels} random seqs (a snapshot every ${DEFAULT_SNAPSHOT_EVERY} events, the default), then at ${size.travelsWithout} without snapshots, in a process of its own`);
   return timeTravelIn(logDir, size.travels, size.travelsWithout);
 }
 
