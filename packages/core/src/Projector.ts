@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildState } from './internal/buildState.js';
 import { BulkReplay } from './BulkReplay.js';
-import { decodeDelta, decodeObjects, encodeObjects } from './internal/snapshotObjects.js';
+import { decodeDelta, decodeObjects, encodeObjects, objectsAsText } from './internal/snapshotObjects.js';
 import { applyChange, type Change } from './internal/applyChange.js';
 import { clusterUpdates, type Cluster } from './clusters.js';
 import type { Delta } from './Delta.js';
@@ -42,13 +42,14 @@ export interface ApplyResult {
 }
 
 /**
- * The live objects at `seq` — the state is a pure function of them — as canonical, compact JSON
- * (see `snapshotObjects`). A string, because `JSON.parse` restores it faster than any structured
- * decoder and its digest is one pass over it.
+ * The live objects at `seq` — the state is a pure function of them — as one canonical, compact
+ * msgpack value (see `snapshotObjects`), whose digest is one pass over its bytes. `toSnapshot`
+ * and `toDelta` write bytes; a string is the JSON text of the same value, as meshfold wrote it
+ * before, and is read the same way.
  */
 export interface ProjectorSnapshot {
   readonly seq: number;
-  readonly objects: string;
+  readonly objects: Uint8Array | string;
   /**
    * Set on a delta (see {@link Projector.toDelta}): `objects` then holds only the objects that
    * changed after the snapshot at seq `base`, and the keys of those that went away.
@@ -169,7 +170,7 @@ export class Projector {
   /**
    * Rebuilds the state from a snapshot's objects, then the deltas after it in order (each one's
    * `base` the seq of the one before); the result does not depend on the order of the objects.
-   * Throws a SyntaxError when the objects are not JSON (check {@link Projector.digest} first),
+   * Throws a SyntaxError when the objects are not a snapshot's (check {@link Projector.digest} first),
    * and an Error when the deltas do not follow on from each other.
    */
   static fromSnapshot(snapshot: ProjectorSnapshot, deltas: readonly ProjectorSnapshot[] = []): Projector {
@@ -217,6 +218,14 @@ export class Projector {
     projector.#state = state;
     projector.#seq = seq;
     return projector;
+  }
+
+  /**
+   * The same snapshot with its objects as the JSON text meshfold wrote before it wrote msgpack:
+   * what the digest of a snapshot written then is to be checked against.
+   */
+  static asText(snapshot: ProjectorSnapshot): ProjectorSnapshot {
+    return { ...snapshot, objects: objectsAsText(snapshot.objects) };
   }
 
   /**

@@ -136,7 +136,7 @@ async function restore(log: EventLog, snapshot: Snapshot, options: LoadStateOpti
 function usable(snapshot: Snapshot, options: LoadStateOptions): ProjectorSnapshot | undefined {
   const state = snapshot.state as ProjectorSnapshot;
   const base = state?.base;
-  const wellFormed = typeof state?.objects === 'string' && state.seq === snapshot.seq
+  const wellFormed = (typeof state?.objects === 'string' || state?.objects instanceof Uint8Array) && state.seq === snapshot.seq
     && (base === undefined || (Number.isSafeInteger(base) && base >= 0 && base < state.seq));
   if (!wellFormed) return undefined;
   if (options.verifySnapshots !== false && Projector.digest(state) !== snapshot.hash) return undefined;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Projector, PROJECTOR_VERSION, type WatchEvent } from '@meshfold/core';
+import { pack, unpack } from 'msgpackr';
+import { Projector, PROJECTOR_VERSION, type ProjectorSnapshot, type WatchEvent } from '@meshfold/core';
 import { EventLog, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
 import { labelled, selectingService } from './support/selection.js';
 
@@ -28,13 +29,38 @@ test('a snapshot whose content does not match its digest is reported and the sta
   await log.close();
 });
 
-test('a snapshot whose objects are not JSON is refused, not thrown', async () => {
+for (const [what, objects] of [
+  ['bytes that are not msgpack', Uint8Array.of(0xc1, 0x00)],
+  ['msgpack that is not a snapshot', pack([1, 2])],
+  ['text that is not JSON (as snapshots were written before)', '[{"kind": broken'],
+] as const) {
+  test(`a snapshot whose objects are ${what} is refused, not thrown`, async () => {
+    const reports: StoreReport[] = [];
+    const { log, expected } = await recorded(reports);
+    const state = { seq: 4, objects };
+    await log.putSnapshot(4, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+    assert.is((await loadState(log, 4, { onReport: (r) => reports.push(r) })).hash(), expected);
+    assert.ok(reports.some((r) => r.code === 'STORE_SNAPSHOT_REJECTED' && r.seq === 4), JSON.stringify(reports));
+    await log.close();
+  });
+}
+
+test('a snapshot written as JSON text, as meshfold wrote them before, is loaded as it is', async () => {
   const reports: StoreReport[] = [];
   const { log, expected } = await recorded(reports);
-  const state = { seq: 4, objects: '[{"kind": broken' };
+  const written = (await log.snapshotAtOrBefore(4, PROJECTOR_VERSION))!.state as ProjectorSnapshot;
+  // The earlier writer's text was JSON.stringify of the value the bytes now hold.
+  // A delta of the full snapshot at seq 2, itself left as bytes: a chain may hold both.
+  assert.is(written.base, 2);
+  const state = { ...written, objects: JSON.stringify(unpack(written.objects as Uint8Array)) };
+  assert.match(state.objects, /^\{"tables":\[.*\],"services":\[.*\],"workloads":\[.*\],"removed":\[.*\]\}$/);
   await log.putSnapshot(4, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+  const reads: number[] = [];
+  const original = log.readBatches.bind(log);
+  log.readBatches = (range = {}) => { reads.push(range.from ?? 1); return original(range); };
   assert.is((await loadState(log, 4, { onReport: (r) => reports.push(r) })).hash(), expected);
-  assert.ok(reports.some((r) => r.code === 'STORE_SNAPSHOT_REJECTED'));
+  assert.equal(reports, []);
+  assert.ok(reads.every((from) => from > 4), `read from ${reads.join(',')}`);
   await log.close();
 });
 

@@ -2,6 +2,7 @@
 // a delta down to its full snapshot, and a chain that is broken is refused, never half-used.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { unpack } from 'msgpackr';
 import { Projector, PROJECTOR_VERSION, type ProjectorSnapshot, type WatchEvent } from '@meshfold/core';
 import { EventLog, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
 import { MAX_DELTAS } from '../src/SnapshotChain.js';
@@ -61,7 +62,7 @@ test('a delta holds only the objects changed since its base, and the keys of tho
   // Events 31 and 32: w7 deleted, w1 relabelled; the snapshot before them is at seq 30.
   const delta = states.find((s) => s.seq === 32)!;
   assert.is(delta.base, 30);
-  const { services, workloads, removed } = JSON.parse(delta.objects) as { services: unknown[]; workloads: [number, string][]; removed: string[] };
+  const { services, workloads, removed } = unpack(delta.objects as Uint8Array) as { services: unknown[]; workloads: [number, string][]; removed: string[] };
   assert.equal(services, []);
   assert.equal(workloads.map(([, name]) => name), ['w1']);
   assert.equal(removed, ['WorkloadEntry/ns/w7']);

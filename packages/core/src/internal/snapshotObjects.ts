@@ -1,14 +1,15 @@
+import { Packr } from 'msgpackr';
 import type { Location, Resolution } from '../objects.js';
 import type {
   ObjectRecord, PortRecord, ServiceEntryRecord, WorkloadEntryRecord, WorkloadRecord, WorkloadTraits,
 } from '../records.js';
 
 /**
- * The live objects of a snapshot as one compact, canonical JSON string: records become arrays,
+ * The live objects of a snapshot as one compact, canonical msgpack value: records become arrays,
  * and every map (labels, ports, selectors, traits, port lists) and namespace is written once in
- * a table and referred to by index. It parses several times faster than the records as objects,
- * and the records it restores share their maps, as the fold's own records do. Deterministic:
- * tables are filled in the order of the (sorted) records.
+ * a table and referred to by index. The records it restores share their maps, as the fold's own
+ * records do. Deterministic: tables are filled in the order of the (sorted) records.
+ * Snapshots written before this held the same value as JSON text; they are still read.
  */
 type Ref = number; // index into `tables`, or -1 for undefined
 type WorkloadRow = [name: string, address: string, ports: Ref, labels: Ref, traits: Ref];
@@ -19,11 +20,18 @@ type ServiceRow = [
 type WorkloadEntryRow = [ns: Ref, ...WorkloadRow];
 interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: WorkloadEntryRow[]; removed?: string[] }
 
+/**
+ * Plain maps, no records (a snapshot must decode in any process), and map sizes that fit each
+ * map: a label map may hold 65 536 entries or more, which msgpackr's fixed 16-bit size cannot.
+ * Restoring a state's tables and rows from msgpack takes about half the time `JSON.parse` takes
+ * on the same value, and a time travel restores a whole state (figures in docs/performance.md).
+ */
+const packr = new Packr({ useRecords: false, variableMapSize: true });
+
 /** `removed`: a delta's keys of objects gone since its base (a full snapshot has none, and no such field). */
-export function encodeObjects(records: readonly ObjectRecord[], removed?: readonly string[]): string {
-  // Each table entry as its JSON (which is also how entries are told apart): the text is built
-  // from these, not by serialising every table value again.
-  const tableTexts: string[] = [];
+export function encodeObjects(records: readonly ObjectRecord[], removed?: readonly string[]): Uint8Array {
+  // Table entries are told apart by their JSON, so equal maps that are not the same object share one entry.
+  const tables: unknown[] = [];
   const index = new Map<string, number>();
   // Records share interned maps, so most lookups are answered by identity, without serialising.
   const seen = new Map<unknown, number>();
@@ -34,7 +42,7 @@ export function encodeObjects(records: readonly ObjectRecord[], removed?: readon
     const key = tableKey(value);
     i = index.get(key);
     if (i === undefined) {
-      i = tableTexts.push(key) - 1;
+      i = tables.push(value) - 1;
       index.set(key, i);
     }
     seen.set(value, i);
@@ -61,9 +69,9 @@ export function encodeObjects(records: readonly ObjectRecord[], removed?: readon
       encoded.workloads.push([refOfNamespace(r.namespace), r.name, r.address, ref(r.ports), ref(r.labels), ref(r.traits)]);
     }
   }
-  // What JSON.stringify({ tables, services, workloads, removed }) gives.
-  const gone = removed === undefined ? '' : `,"removed":${JSON.stringify(removed)}`;
-  return `{"tables":[${tableTexts.join(',')}],"services":${JSON.stringify(encoded.services)},"workloads":${JSON.stringify(encoded.workloads)}${gone}}`;
+  const value: Encoded = { tables, ...encoded, ...(removed !== undefined && { removed: [...removed] }) };
+  // A copy: msgpackr's returned bytes share a buffer it writes on.
+  return packr.pack(value).slice();
 }
 
 /**
@@ -83,13 +91,22 @@ function tableKey(value: unknown): string {
   return key;
 }
 
-export function decodeObjects(json: string): ObjectRecord[] {
-  return decodeEncoded(JSON.parse(json) as Encoded);
+/**
+ * `objects` as the JSON text meshfold wrote before it wrote msgpack: the same value, so the
+ * digest of a snapshot written then can be checked against a state rebuilt now.
+ */
+export function objectsAsText(objects: Uint8Array | string): string {
+  return typeof objects === 'string' ? objects : JSON.stringify(parse(objects));
+}
+
+/** Throws a SyntaxError when `objects` is not a snapshot's value. */
+export function decodeObjects(objects: Uint8Array | string): ObjectRecord[] {
+  return decodeEncoded(parse(objects));
 }
 
 /** A delta's objects and the keys of the objects it removes. */
-export function decodeDelta(json: string): { records: ObjectRecord[]; removed: string[] } {
-  const encoded = JSON.parse(json) as Encoded;
+export function decodeDelta(objects: Uint8Array | string): { records: ObjectRecord[]; removed: string[] } {
+  const encoded = parse(objects);
   const removed = encoded.removed;
   if (!Array.isArray(removed) || !removed.every((key) => typeof key === 'string')) {
     throw new SyntaxError('not a meshfold delta snapshot: expected removed, a list of keys');
@@ -97,7 +114,19 @@ export function decodeDelta(json: string): { records: ObjectRecord[]; removed: s
   return { records: decodeEncoded(encoded), removed };
 }
 
-function decodeEncoded({ tables, services, workloads }: Encoded): ObjectRecord[] {
+/** msgpack as written now, or JSON text as written before. */
+function parse(objects: Uint8Array | string): Encoded {
+  if (typeof objects === 'string') return JSON.parse(objects) as Encoded;
+  try {
+    return packr.unpack(objects) as Encoded;
+  } catch (err) {
+    throw new SyntaxError(`not a meshfold snapshot: its bytes are not msgpack (${(err as Error).message})`);
+  }
+}
+
+function decodeEncoded(encoded: Encoded): ObjectRecord[] {
+  if (encoded === null || typeof encoded !== 'object') throw new SyntaxError('not a meshfold snapshot: expected tables, services and workloads');
+  const { tables, services, workloads } = encoded;
   if (!Array.isArray(tables) || !Array.isArray(services) || !Array.isArray(workloads)) {
     throw new SyntaxError('not a meshfold snapshot: expected tables, services and workloads');
   }

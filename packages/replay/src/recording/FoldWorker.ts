@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice } from '@meshfold/core';
+import { checkEvent, isMeshfoldError, MeshfoldError, PROJECTOR_VERSION, type Notice, type ProjectorSnapshot } from '@meshfold/core';
 import { loadState, type AppendEvent, type EventLog, type IndexBlock, type RecordResult, type Rejection } from '@meshfold/store';
 import { keepsLinkIndex } from '../linkIndex/keepsLinkIndex.js';
 import { LINK_INDEX } from '../linkIndex/linkIndexName.js';
@@ -8,7 +8,7 @@ import { RECORDING_HEAP } from './recordingHeap.js';
 /** What the recording thread sends the fold thread. */
 export type ToFoldThread =
   /** `links`: keep the link index (it covers every seq up to `seq`). */
-  | { kind: 'init'; seq: number; objects?: string; snapshotEvery: number; links: boolean }
+  | { kind: 'init'; seq: number; objects?: ProjectorSnapshot['objects']; snapshotEvery: number; links: boolean }
   /**
    * Events `firstSeq..` as the log holds them (`type` and `object`), each as its JSON text: parsed
    * one by one, each object dies young; one array of them all would live until the last is folded.
@@ -17,7 +17,7 @@ export type ToFoldThread =
   | { kind: 'snapshot' };
 
 /** A snapshot the fold thread took (full, or a delta of `base`: see SnapshotChain) and its digest. */
-export interface TakenSnapshot { seq: number; objects: string; hash: string; base?: number }
+export interface TakenSnapshot { seq: number; objects: ProjectorSnapshot['objects']; hash: string; base?: number }
 
 /** The link index blocks of one folded batch, `from..through`. */
 export interface LinkBlocks { from: number; through: number; blocks: IndexBlock[] }
