@@ -120,6 +120,12 @@ export interface EventLog {
   putSnapshot(seq: number, snapshot: SnapshotInput): Promise<void>;
   /** The newest usable snapshot at or before `seq` of `projectorVersion`; the others are reported. */
   snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined>;
+  /**
+   * The usable snapshots at or before `seq` of `projectorVersion`, newest first, read as they are
+   * taken (stop early to read no more); the others are reported. How a delta and the snapshots it
+   * follows on from are read in one pass.
+   */
+  snapshotsAtOrBefore(seq: number, projectorVersion: string): AsyncGenerator<Snapshot>;
   /** Every snapshot that decodes, oldest first, without its state; the others are reported. */
   listSnapshots(): Promise<SnapshotInfo[]>;
   /**

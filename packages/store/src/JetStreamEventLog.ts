@@ -383,26 +383,31 @@ export class JetStreamEventLog implements EventLog {
     if (!(last >= 1)) return undefined;
     const store = await this.#snapshotStore(false);
     if (!store) return undefined;
-    const usable = (at: number, stored: StoredSnapshot | undefined): Snapshot | undefined => {
-      if (!stored) return undefined;
-      if (stored.projectorVersion !== projectorVersion) {
-        this.#report({ code: 'STORE_SNAPSHOT_REJECTED', seq: at, message: `${this.#name}: snapshot at seq ${at} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored` });
-        return undefined;
-      }
-      return { seq: at, hash: stored.hash, state: stored.state };
-    };
     // Asked for a snapshot's own seq (a delta's base, as loadState follows a chain): one read
     // instead of listing the store, whose list grows with every snapshot written. Whatever that
     // read found at `last` (nothing, or a snapshot it reported unusable), the list is not asked again for it.
-    const exact = usable(last, await this.#readSnapshot(store, last));
+    const exact = this.#usable(last, await this.#readSnapshot(store, last), projectorVersion);
     if (exact) return exact;
-    const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
-      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s < last) as number[];
-    for (const at of seqs.sort((a, b) => b - a)) {
-      const found = usable(at, await this.#readSnapshot(store, at));
-      if (found) return found;
-    }
+    for await (const found of this.#snapshotsBelow(store, last, projectorVersion)) return found;
     return undefined;
+  }
+
+  async *snapshotsAtOrBefore(seq: number, projectorVersion: string): AsyncGenerator<Snapshot> {
+    this.#requireOpen('snapshotsAtOrBefore');
+    const last = Math.floor(Math.min(seq, this.#lastSeq));
+    if (!(last >= 1)) return;
+    const store = await this.#snapshotStore(false);
+    if (store) yield* this.#snapshotsBelow(store, last + 1, projectorVersion);
+  }
+
+  /** The usable snapshots before `end`, newest first: the store listed once, each read as it is taken. */
+  async *#snapshotsBelow(store: ObjectStore, end: number, projectorVersion: string): AsyncGenerator<Snapshot> {
+    const seqs = (await this.#io('snapshotAtOrBefore', () => store.list()))
+      .map((info) => seqOfSnapshotName(info.name)).filter((s) => s !== undefined && s < end) as number[];
+    for (const at of seqs.sort((a, b) => b - a)) {
+      const found = this.#usable(at, await this.#readSnapshot(store, at), projectorVersion);
+      if (found) yield found;
+    }
   }
 
   async listSnapshots(): Promise<SnapshotInfo[]> {
@@ -932,6 +937,15 @@ export class JetStreamEventLog implements EventLog {
 
   async #streamExists(name: string): Promise<boolean> {
     return this.#jsm!.streams.info(name).then(() => true, () => false);
+  }
+
+  #usable(seq: number, stored: StoredSnapshot | undefined, projectorVersion: string): Snapshot | undefined {
+    if (!stored) return undefined;
+    if (stored.projectorVersion !== projectorVersion) {
+      this.#report({ code: 'STORE_SNAPSHOT_REJECTED', seq, message: `${this.#name}: snapshot at seq ${seq} is of projector version ${stored.projectorVersion}, not ${projectorVersion}; ignored` });
+      return undefined;
+    }
+    return { seq, hash: stored.hash, state: stored.state };
   }
 
   async #readSnapshot(store: ObjectStore, seq: number): Promise<StoredSnapshot | undefined> {

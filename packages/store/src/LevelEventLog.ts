@@ -42,6 +42,13 @@ const decoder = new TextDecoder();
  */
 const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
+/**
+ * What one read of the snapshots fetches ahead, newest first: a delta chain's deltas (each the
+ * objects one spacing changed) in one round trip to LevelDB's thread rather than one each, while
+ * a full snapshot, bigger than this, ends the read it is in.
+ */
+const SNAPSHOT_READ_AHEAD_BYTES = 128 * 1024;
+
 /** Options of a LevelDB (or memory-level) log. */
 export interface LevelEventLogOptions extends EventLogOptions {
   /**
@@ -323,16 +330,29 @@ export class LevelEventLog implements EventLog {
    * another version, or that do not decode, are skipped and reported through `onReport`.
    */
   async snapshotAtOrBefore(seq: number, projectorVersion: string): Promise<Snapshot | undefined> {
-    const { snapshots } = this.#requireOpen('snapshotAtOrBefore');
+    this.#requireOpen('snapshotAtOrBefore');
+    for await (const snapshot of this.snapshotsAtOrBefore(seq, projectorVersion)) return snapshot;
+    return undefined;
+  }
+
+  async *snapshotsAtOrBefore(seq: number, projectorVersion: string): AsyncGenerator<Snapshot> {
+    const { snapshots } = this.#requireOpen('snapshotsAtOrBefore');
     const last = Math.floor(Math.min(seq, this.#lastSeq));
-    if (!(last >= 1)) return undefined;
-    return withStoreErrors(`${this.#name}: snapshotAtOrBefore`, async () => {
-      for await (const [key, value] of snapshots.iterator({ lte: seqKey(last), reverse: true })) {
-        const found = this.#usableSnapshot(seqOfKey(key), value, projectorVersion);
-        if (found) return found;
+    if (!(last >= 1)) return;
+    const where = `${this.#name}: snapshotsAtOrBefore`;
+    // An option of classic-level's; other backends ignore it.
+    const options = { lte: seqKey(last), reverse: true, highWaterMarkBytes: SNAPSHOT_READ_AHEAD_BYTES };
+    const iterator = snapshots.iterator(options);
+    try {
+      for (;;) {
+        const entry = await withStoreErrors(where, () => iterator.next());
+        if (entry === undefined) return;
+        const found = this.#usableSnapshot(seqOfKey(entry[0]), entry[1], projectorVersion);
+        if (found) yield found;
       }
-      return undefined;
-    });
+    } finally {
+      await iterator.close();
+    }
   }
 
   /** Every snapshot that decodes, oldest first, without its state; the others are reported. */

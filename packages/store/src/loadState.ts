@@ -87,49 +87,65 @@ function addOrReport(bulk: BulkReplay, event: LoggedEvent, checked: boolean, kep
 
 async function startingPoint(log: EventLog, target: number, options: LoadStateOptions): Promise<Projector> {
   const warm = options.from && options.from.seq <= target ? options.from : undefined;
+  const after = warm?.seq ?? 0;
   let at = target;
-  while (at > (warm?.seq ?? 0)) {
-    const snapshot = await log.snapshotAtOrBefore(at, PROJECTOR_VERSION);
-    if (!snapshot || snapshot.seq <= (warm?.seq ?? 0)) break;
-    const restored = await restore(log, snapshot, options);
+  while (at > after) {
+    const restored = await restoreNewest(log, at, after, options);
+    if (restored === undefined) break;
     if (restored instanceof Projector) return restored;
-    options.onReport?.({ code: 'STORE_SNAPSHOT_REJECTED', seq: snapshot.seq, message: `snapshot at seq ${snapshot.seq} ${restored}; ignored` });
-    at = snapshot.seq - 1;
+    options.onReport?.({ code: 'STORE_SNAPSHOT_REJECTED', seq: restored.seq, message: `snapshot at seq ${restored.seq} ${restored.why}; ignored` });
+    at = restored.seq - 1;
   }
   return warm ? Projector.fromSnapshot(warm.toSnapshot()) : new Projector();
 }
 
 /**
- * A delta chain longer than any writer makes (see SnapshotChain) is not followed: a damaged or
- * foreign log must not make a time travel read its snapshots one by one.
+ * Snapshots read for one state, a delta chain and any other snapshots between its links, beyond
+ * which a chain is not followed: a writer's chain is far shorter (see SnapshotChain), and a
+ * damaged or foreign log must not make a time travel read its snapshots one by one.
  */
 const MAX_CHAIN = 64;
 
 /**
- * The snapshot's projector — a delta's with the snapshots it follows on from, down to a full one —
- * or why it cannot be used: content that is not what was written, or a base that is missing.
+ * The projector of the newest snapshot at or before `at` (and after `after`) — a delta's with the
+ * snapshots it follows on from, read in the same pass, down to a full one — or why that snapshot
+ * cannot be used: content that is not what was written, or a base that is missing.
  */
-async function restore(log: EventLog, snapshot: Snapshot, options: LoadStateOptions): Promise<Projector | string> {
+async function restoreNewest(
+  log: EventLog, at: number, after: number, options: LoadStateOptions,
+): Promise<Projector | { seq: number; why: string } | undefined> {
   const chain: ProjectorSnapshot[] = [];
-  for (let current: Snapshot | undefined = snapshot; chain.length <= MAX_CHAIN;) {
-    const state = usable(current, options);
+  let head: number | undefined;
+  let read = 0;
+  for await (const snapshot of log.snapshotsAtOrBefore(at, PROJECTOR_VERSION)) {
+    const base = chain[0]?.base;
+    if (head === undefined) {
+      if (snapshot.seq <= after) return undefined;
+      head = snapshot.seq;
+    } else if (snapshot.seq < base!) {
+      break;
+    }
+    if (++read > MAX_CHAIN + 1) return { seq: head, why: `is a delta of more than ${MAX_CHAIN} snapshots` };
+    if (base !== undefined && snapshot.seq > base) continue;
+    const state = usable(snapshot, options);
     if (!state) {
-      return current === snapshot
-        ? 'does not match the digest it was written with'
-        : `is a delta of the snapshot at seq ${chain[0]!.base}, which does not match the digest it was written with`;
+      return {
+        seq: head,
+        why: base === undefined
+          ? 'does not match the digest it was written with'
+          : `is a delta of the snapshot at seq ${base}, which does not match the digest it was written with`,
+      };
     }
     chain.unshift(state);
     if (state.base === undefined) {
       try {
         return Projector.fromSnapshot(state, chain.slice(1));
       } catch {
-        return 'does not match the digest it was written with';
+        return { seq: head, why: 'does not match the digest it was written with' };
       }
     }
-    current = await log.snapshotAtOrBefore(state.base, PROJECTOR_VERSION);
-    if (current?.seq !== state.base) return `is a delta of the snapshot at seq ${state.base}, which the log does not hold`;
   }
-  return `is a delta of more than ${MAX_CHAIN} snapshots`;
+  return head === undefined ? undefined : { seq: head, why: `is a delta of the snapshot at seq ${chain[0]!.base}, which the log does not hold` };
 }
 
 /** The snapshot's state when it is well formed and (unless told not to check) matches its digest. */

@@ -100,6 +100,41 @@ test('a delta whose base does not match its digest is refused, and so is a delta
   await log.close();
 });
 
+test('a snapshot between a delta and its base is passed over: the chain is followed by base, not by position', async () => {
+  const log = await EventLog.openMemory();
+  const hashes = await recorded(log);
+  const delta = (await snapshotStates(log)).filter((s) => s.base !== undefined).at(-1)!;
+  // Another writer's full snapshot of the empty state, between the two, under a matching digest:
+  // taken as the delta's base, it would lose every object the delta does not name.
+  const between = Projector.fromSnapshot({ ...new Projector().toSnapshot(), seq: delta.base! + 1 }).toSnapshot();
+  assert.ok(between.seq < delta.seq);
+  await log.putSnapshot(between.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(between), state: between });
+  const reports: StoreReport[] = [];
+  assert.is((await loadState(log, delta.seq, { onReport: (r) => reports.push(r) })).hash(), hashes[delta.seq]);
+  assert.equal(reports, []);
+  await log.close();
+});
+
+test('a chain of more snapshots than any writer makes is not followed: the state comes from the events', async () => {
+  const log = await EventLog.openMemory();
+  const events = Array.from({ length: 80 }, (_, i) => we('ADDED', `w${i}`, 'a'));
+  await log.append(events);
+  // A full snapshot at seq 1, then a delta at every seq after it, each of the one before.
+  const projector = new Projector();
+  for (const [i, event] of events.entries()) {
+    const seq = i + 1;
+    const { change } = projector.replay(event, seq);
+    const state = seq === 1 ? projector.toSnapshot() : projector.toDelta(seq - 1, [change!.key]);
+    await log.putSnapshot(seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(state), state });
+  }
+  const reports: StoreReport[] = [];
+  assert.is((await loadState(log, 20, { onReport: (r) => reports.push(r) })).hash(), (await replayOnto(log, new Projector(), 20)).hash());
+  assert.equal(reports, []);
+  assert.is((await loadState(log, 80, { onReport: (r) => reports.push(r) })).hash(), projector.hash());
+  assert.ok(reports.length > 0 && reports.every((r) => r.code === 'STORE_SNAPSHOT_REJECTED' && /is a delta of more than \d+ snapshots/.test(r.message)), JSON.stringify(reports.slice(0, 2)));
+  await log.close();
+});
+
 test('a writer snapshotting twice at one seq takes a full snapshot, never a delta of itself', async () => {
   const log = await EventLog.openMemory();
   const projected = await ProjectedLog.open(log, { snapshotEvery: 1000 });

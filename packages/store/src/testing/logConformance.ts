@@ -280,6 +280,26 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
     assert.deepStrictEqual(await log.snapshotAtOrBefore(5, 'p2'), { seq: 4, hash: 'h4', state: 4 });
   });
 
+  test('snapshotsAtOrBefore yields the usable snapshots newest first, as far as they are taken', async (context: Context) => {
+    const reports: StoreReport[] = [];
+    const log = await open(context, { onReport: (report) => reports.push(report) });
+    await log.append(addedRange(1, 6));
+    await log.putSnapshot(2, { projectorVersion: 'p1', hash: 'h2', state: 2 });
+    await log.putSnapshot(3, { projectorVersion: 'p2', hash: 'h3', state: 3 });
+    await log.putSnapshot(5, { projectorVersion: 'p1', hash: 'h5', state: 5 });
+    await log.putSnapshot(6, { projectorVersion: 'p1', hash: 'h6', state: 6 });
+    assert.deepStrictEqual(await collect(log.snapshotsAtOrBefore(5, 'p1')), [{ seq: 5, hash: 'h5', state: 5 }, { seq: 2, hash: 'h2', state: 2 }]);
+    assert.deepStrictEqual(reports.map(({ code, seq }) => ({ code, seq })), [{ code: 'STORE_SNAPSHOT_REJECTED', seq: 3 }]);
+    assert.deepStrictEqual(await collect(log.snapshotsAtOrBefore(99, 'p1')), [6, 5, 2].map((seq) => ({ seq, hash: `h${seq}`, state: seq })));
+    assert.deepStrictEqual(await collect(log.snapshotsAtOrBefore(1, 'p1')), []);
+    for await (const first of log.snapshotsAtOrBefore(6, 'p1')) {
+      assert.strictEqual(first.seq, 6);
+      break;
+    }
+    // Stopped at the first, the log is left as it was: closing does not wait on a read.
+    await log.close();
+  });
+
   test('listSnapshots lists every snapshot, oldest first', async (context: Context) => {
     const log = await open(context);
     await log.append(addedRange(1, 5));
@@ -386,6 +406,7 @@ export function logConformance(backend: LogBackend): ConformanceCase[] {
       () => firstValueFrom(log.tail()),
       () => log.putSnapshot(1, snapshot),
       () => log.snapshotAtOrBefore(2, 'p1'),
+      () => collect(log.snapshotsAtOrBefore(2, 'p1')),
       () => log.listSnapshots(),
     ]) {
       assert.strictEqual((await failure(action)).code, 'STORE_NOT_OPEN', String(action));
