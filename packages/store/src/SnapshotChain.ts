@@ -4,8 +4,11 @@ import { sizeOf, type Projector, type ProjectorSnapshot } from '@meshfold/core';
  * Deltas a writer takes after each full snapshot before the next full one. Loading the state at
  * a seq then reads the full snapshot and at most this many deltas (each of the objects a spacing's
  * events changed), instead of one snapshot holding every live object written at every spacing.
+ * A chain is read in one pass (`snapshotsAtOrBefore`), so each delta costs its own objects, not
+ * a lookup: more, closer snapshots make the events replayed past the last one fewer at the same
+ * cost of full snapshots.
  */
-export const MAX_DELTAS = 3;
+export const MAX_DELTAS = 7;
 
 /**
  * What a writer of snapshots takes next: a delta of the objects changed since its previous

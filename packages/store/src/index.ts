@@ -13,5 +13,5 @@ export { loadState, replayOnto, type LoadStateOptions } from './loadState.js';
 export { stateAt } from './stateAt.js';
 export { followLog, type FollowLogOptions } from './followLog.js';
 export { ProjectedLog, type ProjectedLogOptions, type RecordResult, type Rejection } from './ProjectedLog.js';
-export { DEFAULT_SNAPSHOT_EVERY, snapshotSpacing } from './snapshotSpacing.js';
+export { DEFAULT_SNAPSHOT_EVERY, LIVE_OBJECTS_PER_SNAPSHOT_EVENT, snapshotSpacing } from './snapshotSpacing.js';
 export { SnapshotChain } from './SnapshotChain.js';

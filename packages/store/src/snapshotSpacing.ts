@@ -6,7 +6,7 @@ import { MAX_DELTAS } from './SnapshotChain.js';
  * past its snapshot, and that tail costs as much as loading the snapshot chain (docs: README,
  * "Time travel"); a writer snapshots mid-batch, so the spacing holds whatever the batch size.
  */
-export const DEFAULT_SNAPSHOT_EVERY = 500;
+export const DEFAULT_SNAPSHOT_EVERY = 250;
 
 /**
  * A full snapshot holds every live object, so one every K events alone would make recording a
@@ -16,7 +16,7 @@ export const DEFAULT_SNAPSHOT_EVERY = 500;
  * One snapshot in MAX_DELTAS + 1 is full (SnapshotChain), and a delta costs what its changes do,
  * so the spacing of all of them is that eighth divided by MAX_DELTAS + 1.
  */
-const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8 * (MAX_DELTAS + 1);
+export const LIVE_OBJECTS_PER_SNAPSHOT_EVENT = 8 * (MAX_DELTAS + 1);
 
 /**
  * Events a writer lets pass between two snapshots of `state`: `snapshotEvery`, or the live

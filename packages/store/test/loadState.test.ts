@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pack, unpack } from 'msgpackr';
 import { Projector, PROJECTOR_VERSION, type ProjectorSnapshot, type WatchEvent } from '@meshfold/core';
-import { EventLog, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
+import { EventLog, LIVE_OBJECTS_PER_SNAPSHOT_EVENT, loadState, ProjectedLog, replayOnto, type StoreReport } from '../src/index.js';
 import { labelled, selectingService } from './support/selection.js';
 
 const we = (name: string, app: string): WatchEvent => labelled(name, app);
@@ -121,12 +121,16 @@ test('snapshots are taken at the seq the spacing is reached, within a batch too'
   await log.close();
 });
 
-test('snapshots are spaced snapshotEvery events apart, or a 32nd of the live objects when that is more', async () => {
+test('snapshots are spaced snapshotEvery events apart, or a share of the live objects when that is more', async () => {
+  const K = LIVE_OBJECTS_PER_SNAPSHOT_EVENT;
   const log = await EventLog.openMemory();
   const projected = await ProjectedLog.open(log, { snapshotEvery: 1 });
-  for (let i = 1; i <= 70; i++) await projected.record([we(`w${i}`, 'a')]);
-  // Up to 32 live objects a snapshot per event; then every ceil(live / 32) events.
-  const expected = [...Array.from({ length: 32 }, (_, i) => i + 1), ...Array.from({ length: 16 }, (_, i) => 34 + 2 * i), 67, 70];
+  for (let i = 1; i <= 2 * K + 12; i++) await projected.record([we(`w${i}`, 'a')]);
+  // Up to K live objects a snapshot per event; then every ceil(live / K) events: 2, then 3.
+  const expected = [
+    ...Array.from({ length: K }, (_, i) => i + 1), ...Array.from({ length: K / 2 }, (_, i) => K + 2 + 2 * i),
+    ...[3, 6, 9, 12].map((n) => 2 * K + n),
+  ];
   assert.equal((await log.listSnapshots()).map((s) => s.seq), expected);
   await log.close();
 });

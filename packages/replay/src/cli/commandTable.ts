@@ -1,5 +1,5 @@
 import { MeshfoldError } from '@meshfold/core';
-import { DEFAULT_SNAPSHOT_EVERY, type EventLog } from '@meshfold/store';
+import { DEFAULT_SNAPSHOT_EVERY, LIVE_OBJECTS_PER_SNAPSHOT_EVENT, type EventLog } from '@meshfold/store';
 import { readDumpFile } from '../check/readDumpFile.js';
 import type { Io } from '../io/Io.js';
 import { openExistingLog, withLog } from '../io/openLog.js';
@@ -76,7 +76,7 @@ export const commandTable: readonly CommandSpec[] = [
       { flags: '--delete', description: 'Record plain objects (not watch events) as deletions', fallback: false },
       { flags: '--sync', description: 'The input is the complete set (e.g. kubectl get serviceentries,workloadentries -A -o json): objects the log holds that are absent get a DELETED marked as synthesized by this relist; unchanged objects get no event', fallback: false },
       { flags: '-n, --namespace', description: 'With --sync: the set is complete for this namespace only (repeat for several); default all namespaces' },
-      { flags: '--snapshot-every', description: 'Write a state snapshot every N events, or every (live objects / 32) if more (time travel replays fewer events than that past one)', fallback: DEFAULT_SNAPSHOT_EVERY },
+      { flags: '--snapshot-every', description: `Write a state snapshot every N events, or every (live objects / ${LIVE_OBJECTS_PER_SNAPSHOT_EVENT}) if more (time travel replays fewer events than that past one)`, fallback: DEFAULT_SNAPSHOT_EVERY },
       { flags: '--fsync', description: 'fsync every batch before counting it recorded, so a power loss loses nothing acknowledged (slower); without it a killed process loses nothing, a power loss may lose the last batches', fallback: false },
       { flags: '--serve', description: 'Also serve the inspector (see serve) on this log while recording, updating live', fallback: false },
       { flags: '--verbose', description: 'Print a line on stderr for every event read and every batch appended', fallback: false },
