@@ -126,20 +126,35 @@ test('a record folds, rejects, warns and snapshots as the log requires: invalid 
   await log.close();
 });
 
+const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
+
+/** A memory log `record` wrote `lines` to (a snapshot every 2 events), open, and its snapshots' states, oldest first. */
+async function recordedWithSnapshots(lines: unknown[], batch: number): Promise<{ log: EventLog; states: ProjectorSnapshot[] }> {
+  const log = await EventLog.openMemory();
+  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
+  assert.is(await record([], { log: 'memory', openLog: async () => log, snapshotEvery: 2, batch }, io), 0, io.stderr);
+  await log.open();
+  const states: ProjectorSnapshot[] = [];
+  for (const { seq } of await log.listSnapshots()) states.push((await log.snapshotAtOrBefore(seq, PROJECTOR_VERSION))!.state as ProjectorSnapshot);
+  return { log, states };
+}
+
+/** Stores `forged` (under a digest that matches it) in place of the delta at its seq: verify must refuse it. */
+async function verifyRefuses(log: EventLog, forged: ProjectorSnapshot): Promise<Error> {
+  await log.putSnapshot(forged.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(forged), state: forged });
+  const refused = await verifyLog(log, []).then(() => undefined, (err: unknown) => err);
+  assert.is((refused as { code?: string })?.code, 'VERIFY_SNAPSHOT_MISMATCH');
+  return refused as Error;
+}
+
 test('the fold thread writes deltas between full snapshots: the state loads at every seq as replay gives it, verify checks each delta and refuses a wrong one', async () => {
-  const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
   const lines = [
     ...Array.from({ length: 12 }, (_, i) => workloadEntry(`w${i}`)),
     ...Array.from({ length: 16 }, (_, i) => relabel(`w${i % 4}`, i % 2 === 0 ? 'orders' : 'payments')),
     { ...workloadEntry('w5'), type: 'DELETED' },
   ];
-  const log = await EventLog.openMemory();
-  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
-  assert.is(await record([], { log: 'memory', openLog: async () => log, snapshotEvery: 2, batch: 2 }, io), 0, io.stderr);
-  await log.open();
+  const { log, states } = await recordedWithSnapshots(lines, 2);
   try {
-    const states: ProjectorSnapshot[] = [];
-    for (const { seq } of await log.listSnapshots()) states.push((await log.snapshotAtOrBefore(seq, PROJECTOR_VERSION))!.state as ProjectorSnapshot);
     assert.ok(states.filter((s) => s.base !== undefined).length >= 5, `deltas: ${states.map((s) => s.base ?? 'full').join(' ')}`);
     const live = new Projector();
     for await (const event of log.read()) {
@@ -151,25 +166,16 @@ test('the fold thread writes deltas between full snapshots: the state loads at e
     const delta = states.find((s) => s.base !== undefined)!;
     const forged = (await loadState(log, delta.seq)).toDelta(delta.base!, []);
     assert.is.not(Buffer.compare(forged.objects as Uint8Array, delta.objects as Uint8Array), 0);
-    await log.putSnapshot(delta.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(forged), state: forged });
-    const refused = await verifyLog(log, []).then(() => undefined, (err: unknown) => err);
-    assert.is((refused as { code?: string })?.code, 'VERIFY_SNAPSHOT_MISMATCH');
-    assert.match((refused as Error).message, `snapshot at seq ${delta.seq}`);
+    assert.match((await verifyRefuses(log, forged)).message, `snapshot at seq ${delta.seq}`);
   } finally {
     await log.close();
   }
 });
 
 test('snapshots an earlier meshfold wrote as JSON text load and verify; a wrong one is still refused', async () => {
-  const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
   const lines = [...Array.from({ length: 8 }, (_, i) => workloadEntry(`w${i}`)), ...Array.from({ length: 12 }, (_, i) => relabel(`w${i % 3}`, i % 2 === 0 ? 'orders' : 'payments'))];
-  const log = await EventLog.openMemory();
-  const io = bufferIo(paced([lines.map((l) => JSON.stringify(l)).join('\n')], 0));
-  assert.is(await record([], { log: 'memory', openLog: async () => log, snapshotEvery: 2, batch: 4 }, io), 0, io.stderr);
-  await log.open();
+  const { log, states } = await recordedWithSnapshots(lines, 4);
   try {
-    const states: ProjectorSnapshot[] = [];
-    for (const { seq } of await log.listSnapshots()) states.push((await log.snapshotAtOrBefore(seq, PROJECTOR_VERSION))!.state as ProjectorSnapshot);
     assert.ok(states.some((s) => s.base !== undefined) && states.some((s) => s.base === undefined));
     for (const state of states) {
       const text = Projector.asText(state);
@@ -184,17 +190,13 @@ test('snapshots an earlier meshfold wrote as JSON text load and verify; a wrong 
     assert.equal(reports, []);
     assert.is((await verifyLog(log, [])).snapshots, states.length);
     const delta = states.find((s) => s.base !== undefined)!;
-    const forged = Projector.asText((await loadState(log, delta.seq)).toDelta(delta.base!, []));
-    await log.putSnapshot(delta.seq, { projectorVersion: PROJECTOR_VERSION, hash: Projector.digest(forged), state: forged });
-    const refused = await verifyLog(log, []).then(() => undefined, (err: unknown) => err);
-    assert.is((refused as { code?: string })?.code, 'VERIFY_SNAPSHOT_MISMATCH');
+    await verifyRefuses(log, Projector.asText((await loadState(log, delta.seq)).toDelta(delta.base!, [])));
   } finally {
     await log.close();
   }
 });
 
 test('the fold thread snapshots at the seqs ProjectedLog does, mid-batch, with the same contents', async () => {
-  const relabel = (name: string, app: string) => ({ ...workloadEntry(name), type: 'MODIFIED', object: { ...workloadEntry(name).object, spec: { address: '10.0.0.1', labels: { app } } } });
   const lines = [
     ...Array.from({ length: 9 }, (_, i) => workloadEntry(`w${i}`)),
     ...Array.from({ length: 14 }, (_, i) => relabel(`w${i % 3}`, i % 2 === 0 ? 'orders' : 'payments')),
