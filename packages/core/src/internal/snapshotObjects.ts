@@ -23,8 +23,9 @@ interface Encoded { tables: unknown[]; services: ServiceRow[]; workloads: Worklo
 /**
  * Plain maps, no records (a snapshot must decode in any process), and map sizes that fit each
  * map: a label map may hold 65 536 entries or more, which msgpackr's fixed 16-bit size cannot.
- * Restoring a state's tables and rows from msgpack takes about half the time `JSON.parse` takes
- * on the same value, and a time travel restores a whole state (figures in docs/performance.md).
+ * msgpack, not JSON text: msgpackr restores the tables and rows in about half the time
+ * `JSON.parse` takes on the same value, and a time travel restores a whole state (README,
+ * "Time travel").
  */
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
